@@ -1,0 +1,20 @@
+#include "cli/cli_common.hpp"
+
+#include <opencv2/core.hpp>
+
+#include "models/model_catalog.hpp"
+
+namespace psyface::cli {
+
+void add_model_run_options(CLI::App* cmd, ModelRunOptions& o) {
+  cmd->add_option("--models", o.models_dir, "Folder of built models (default: $PSYFACE_MODELS or <repo>/models)");
+  cmd->add_option("--threads", o.threads, "Inference threads, 0 = all cores")->capture_default_str();
+  cmd->add_flag("-q,--quiet", o.quiet, "No progress line");
+}
+
+std::filesystem::path apply_model_run_options(const ModelRunOptions& o) {
+  cv::setNumThreads(o.threads > 0 ? o.threads : cv::getNumberOfCPUs());
+  return o.models_dir.empty() ? models::default_models_dir() : std::filesystem::path(o.models_dir);
+}
+
+}  // namespace psyface::cli

@@ -1,0 +1,59 @@
+#include "models/dnn_model.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include "psyface/error.hpp"
+
+namespace psyface::models {
+
+DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::string& name) {
+  const auto dir = models_dir / name;
+  DnnModel m;
+  m.manifest_ = read_manifest(dir);
+  if (m.manifest_.name != name)
+    throw Error(ErrorCode::Model, (dir / "manifest.json").string() + " describes model '" + m.manifest_.name +
+                                      "', not '" + name + "'");
+  verify_model_file(dir, m.manifest_);
+  try {
+    m.net_ = cv::dnn::readNetFromONNX((dir / m.manifest_.onnx_file).string());
+  } catch (const cv::Exception& e) {
+    throw Error(ErrorCode::Model, "OpenCV cannot load " + (dir / m.manifest_.onnx_file).string() + ": " + e.what());
+  }
+  m.net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  m.net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  for (const auto& o : m.manifest_.outputs) m.output_names_.push_back(o.name);
+  return m;
+}
+
+cv::Mat DnnModel::make_blob(const cv::Mat& image) const {
+  if (image.empty()) throw Error(ErrorCode::Internal, "empty image given to model " + manifest_.name);
+  cv::Mat bgr;
+  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+  else bgr = image;
+  cv::Mat f;
+  bgr.convertTo(f, CV_32F);
+  cv::Mat src;
+  if (manifest_.input_channels == 1) {
+    // grey = 0.2989 R + 0.5870 G + 0.1140 B (BGR channel order here)
+    cv::transform(f, src, cv::Matx13f(0.1140f, 0.5870f, 0.2989f));
+  } else {
+    cv::cvtColor(f, src, cv::COLOR_BGR2RGB);
+  }
+  cv::Mat resized;
+  if (src.cols != manifest_.input_width || src.rows != manifest_.input_height)
+    cv::resize(src, resized, cv::Size(manifest_.input_width, manifest_.input_height), 0, 0, cv::INTER_LINEAR);
+  else
+    resized = src;
+  cv::Scalar mean;
+  for (size_t c = 0; c < manifest_.mean.size() && c < 4; ++c) mean[static_cast<int>(c)] = manifest_.mean[c];
+  return cv::dnn::blobFromImage(resized, manifest_.scale, cv::Size(), mean, false, false, CV_32F);
+}
+
+std::vector<cv::Mat> DnnModel::run(const cv::Mat& blob) {
+  net_.setInput(blob);
+  std::vector<cv::Mat> outs;
+  net_.forward(outs, output_names_);
+  return outs;
+}
+
+}  // namespace psyface::models

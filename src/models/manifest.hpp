@@ -1,0 +1,57 @@
+// One manifest per model (models/<name>/manifest.json): where the weights came from, how to feed the
+// network, what comes out, and the sha256 of the ONNX file, which the loader verifies.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace psyface::models {
+
+inline constexpr int kManifestFormatVersion = 1;
+
+struct ModelOutput {
+  std::string name;            // ONNX output name
+  std::vector<int64_t> shape;  // batch 1, TF memory order
+};
+
+struct Manifest {
+  int format_version = kManifestFormatVersion;
+  std::string name;                 // e.g. "mini-xception"
+  std::string description;
+  std::string source_package;       // npm package
+  std::string source_version;
+  std::string source_path;          // file inside the package
+  std::string licence;
+  std::string onnx_file = "model.onnx";
+  std::string sha256;               // of onnx_file
+  int input_width = 0, input_height = 0, input_channels = 0;
+  std::string layout = "NCHW";
+  std::string colour;               // "grey(0.2989R+0.5870G+0.1140B)", "RGB"
+  std::string normalisation;        // human-readable formula
+  std::vector<float> mean;          // per channel, subtracted from 0..255 values
+  float scale = 1.0f;               // multiplied after mean subtraction
+  std::string resize = "bilinear";
+  std::string crop;                 // e.g. "pad to centred square (black)"
+  std::string output_kind;          // "probabilities", "logits+probabilities", "detections", ...
+  std::vector<std::string> class_order;
+  std::vector<ModelOutput> outputs;
+  std::string converter;            // "psyface <version> tfjs→onnx"
+};
+
+nlohmann::json manifest_to_json(const Manifest& m);
+// throws Error(Model) naming the file on a missing field or a wrong format_version.
+Manifest manifest_from_json(const nlohmann::json& j, const std::string& origin);
+
+// requires: dir/manifest.json exists. throws Error(Model) when missing or malformed.
+Manifest read_manifest(const std::filesystem::path& model_dir);
+
+// Writes dir/manifest.json atomically. throws Error(Output).
+void write_manifest(const std::filesystem::path& model_dir, const Manifest& m);
+
+// requires: manifest read from model_dir. ensures: the ONNX file exists and its sha256 equals the
+// manifest's. throws Error(Model) with both checksums and the fix ("psyface models build") otherwise.
+void verify_model_file(const std::filesystem::path& model_dir, const Manifest& m);
+
+}  // namespace psyface::models

@@ -1,0 +1,52 @@
+#include "util/atomic_file.hpp"
+
+#include <unistd.h>
+
+#include <sstream>
+
+#include "psyface/error.hpp"
+
+namespace psyface::util {
+
+AtomicFile::AtomicFile(std::filesystem::path path, bool binary) : path_(std::move(path)) {
+  std::error_code ec;
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
+  tmp_ = path_;
+  tmp_ += ".tmp-" + std::to_string(::getpid());
+  out_.open(tmp_, binary ? std::ios::binary | std::ios::trunc : std::ios::trunc);
+  if (!out_) throw Error(ErrorCode::Output, "cannot write " + tmp_.string());
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) {
+    out_.close();
+    std::error_code ec;
+    std::filesystem::remove(tmp_, ec);
+  }
+}
+
+void AtomicFile::commit() {
+  out_.flush();
+  if (!out_) throw Error(ErrorCode::Output, "write failed for " + tmp_.string());
+  out_.close();
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) throw Error(ErrorCode::Output, "cannot rename " + tmp_.string() + " to " + path_.string() + ": " + ec.message());
+  committed_ = true;
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
+  AtomicFile f(path, true);
+  f.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.commit();
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::Input, "cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace psyface::util
