@@ -78,7 +78,7 @@ std::vector<CatalogEntry> make_catalog() {
   c.push_back(human("iris", "iris.json", "MediaPipe iris: eye contour and iris landmarks", 64, 3, "RGB",
                     "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "landmarks"));
   c.push_back(human("faceres", "faceres.json", "face descriptor (1024) with age and gender heads", 224, 3, "RGB",
-                    "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "embedding"));
+                    "RGB as is, range [0, 255]", {0, 0, 0}, 1.0f, "embedding"));
   auto mf = human("mobilefacenet", "mobilefacenet.json", "MobileFaceNet face embedding (192, L2-normalised by psyface)",
                   112, 3, "RGB", "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "embedding(l2-normalise)");
   // The graph's final L2 normalisation (Sum/Rsqrt) is done on the host; the ONNX output is the raw embedding.

@@ -1,0 +1,14 @@
+// CSV writing helpers: RFC 4180 quoting, '.' decimal point, NA for missing values (R reads NA).
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace psyface::report {
+
+// Quotes a field when it contains a comma, quote or newline.
+std::string csv_field(std::string_view s);
+
+// Fixed-point with `decimals` digits, "NA" for NaN/inf; locale-independent.
+std::string format_number(double v, int decimals);
+
+}  // namespace psyface::report
