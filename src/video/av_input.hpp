@@ -1,0 +1,21 @@
+// Opening a video file with libavformat (internal to src/video/): shared by probe() and VideoReader.
+#pragma once
+#include <filesystem>
+
+#include "video/av_handles.hpp"
+#include "video/video_types.hpp"
+
+namespace psyface::video::detail {
+
+struct OpenedInput {
+  FormatContextPtr format;
+  int stream_index = -1;  // the main video stream
+  VideoInfo info;
+};
+
+// requires: interrupt is null or outlives the returned context (FFmpeg polls it during blocking I/O).
+// ensures: an opened container with stream info read; every other stream is set to be discarded.
+// throws: psyface::Error(ErrorCode::Input) naming the file and the reason (see probe()).
+OpenedInput open_input(const std::filesystem::path& path, const AVIOInterruptCB* interrupt);
+
+}  // namespace psyface::video::detail

@@ -1,0 +1,82 @@
+#include "video/probe.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "psyface/error.hpp"
+#include "video/av_input.hpp"
+
+namespace psyface::video {
+namespace detail {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& why) {
+  throw Error(ErrorCode::Input, "cannot read video '" + path.string() + "': " + why);
+}
+
+double q_to_double(AVRational q) { return (q.num > 0 && q.den > 0) ? av_q2d(q) : 0.0; }
+
+// The best video stream that is not an attached cover picture; -1 when there is none.
+int find_video_stream(AVFormatContext* fmt) {
+  int best = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (best >= 0 && !(fmt->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return best;
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    const AVStream* s = fmt->streams[i];
+    if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !(s->disposition & AV_DISPOSITION_ATTACHED_PIC))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt, const AVStream* s) {
+  VideoInfo info;
+  info.path = path.string();
+  info.container_format = fmt->iformat ? fmt->iformat->name : "";
+  info.codec_name = avcodec_get_name(s->codecpar->codec_id);
+  info.width_px = s->codecpar->width;
+  info.height_px = s->codecpar->height;
+  info.nominal_fps = q_to_double(s->avg_frame_rate);
+  if (info.nominal_fps <= 0) info.nominal_fps = q_to_double(s->r_frame_rate);
+  const double tb = av_q2d(s->time_base);
+  if (s->start_time != AV_NOPTS_VALUE) info.start_time_sec = s->start_time * tb;
+  if (s->duration != AV_NOPTS_VALUE && s->duration > 0) {
+    info.duration_sec = s->duration * tb;
+  } else if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) {
+    const double fmt_start = fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time / double(AV_TIME_BASE) : 0;
+    info.duration_sec = std::max(0.0, fmt->duration / double(AV_TIME_BASE) -
+                                          std::max(0.0, info.start_time_sec - fmt_start));
+  }
+  info.frame_count_estimate =
+      s->nb_frames > 0 ? s->nb_frames : std::llround(info.duration_sec * info.nominal_fps);
+  return info;
+}
+
+}  // namespace
+
+OpenedInput open_input(const std::filesystem::path& path, const AVIOInterruptCB* interrupt) {
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) throw Error(ErrorCode::Internal, "out of memory opening '" + path.string() + "'");
+  if (interrupt) raw->interrupt_callback = *interrupt;
+  // On failure avformat_open_input frees the context itself.
+  if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); r < 0) fail(path, av_error_text(r));
+  OpenedInput in;
+  in.format.reset(raw);
+  if (int r = avformat_find_stream_info(raw, nullptr); r < 0)
+    fail(path, "cannot read stream information: " + av_error_text(r));
+  in.stream_index = find_video_stream(raw);
+  if (in.stream_index < 0) fail(path, "no video stream (format '" + std::string(raw->iformat->name) + "')");
+  const AVStream* s = raw->streams[in.stream_index];
+  if (!avcodec_find_decoder(s->codecpar->codec_id))
+    fail(path, std::string("no decoder for codec '") + avcodec_get_name(s->codecpar->codec_id) + "'");
+  if (s->codecpar->width <= 0 || s->codecpar->height <= 0) fail(path, "video stream has no frame size");
+  for (unsigned i = 0; i < raw->nb_streams; ++i)
+    if (static_cast<int>(i) != in.stream_index) raw->streams[i]->discard = AVDISCARD_ALL;
+  in.info = describe(path, raw, s);
+  return in;
+}
+
+}  // namespace detail
+
+VideoInfo probe(const std::filesystem::path& path) { return detail::open_input(path, nullptr).info; }
+
+}  // namespace psyface::video

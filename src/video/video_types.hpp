@@ -1,0 +1,72 @@
+// Types of the decoding stage (psyface::video): what a video is, one decoded frame, how to read, and what
+// happened while reading. Plain structs, units in the names. See docs/video.md.
+#pragma once
+#include <opencv2/core.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace psyface::video {
+
+// What probe() learns from the container and the video stream's header, before decoding.
+struct VideoInfo {
+  std::string path;
+  std::string container_format;   // FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "avi"
+  std::string codec_name;         // e.g. "h264", "mpeg4"
+  int width_px = 0;
+  int height_px = 0;
+  double nominal_fps = 0;         // avg_frame_rate, else r_frame_rate; 0 when unknown
+  double duration_sec = 0;        // video stream duration, else container duration; 0 when unknown
+  int64_t frame_count_estimate = 0;  // stream header's frame count, else duration × nominal fps
+  double start_time_sec = 0;      // stream start time; t_sec = 0 here
+};
+
+// One decoded (and selected) frame.
+struct Frame {
+  int64_t frame_index = 0;  // 0-based among decoded frames; estimated after a seek (see DecodeReport)
+  double t_sec = 0;         // presentation time: best-effort PTS × time base − stream start; VFR-safe
+  cv::Mat bgr;              // CV_8UC3, full decoded size; a fresh buffer per frame (safe to keep)
+};
+
+// How to read. Defaults: every frame of the whole video, one decoder thread, at most 8 frames queued.
+struct ReadOptions {
+  double sample_fps = 0;       // 0 = every frame; else one frame per point of the grid k / sample_fps
+  double start_sec = 0;        // first analysed time (seeks to the keyframe before it when > 0)
+  double end_sec = -1;         // frames with t_sec >= end_sec are not read; -1 = to the end
+  int decoder_threads = 1;     // FFmpeg decoder threads; 0 = FFmpeg chooses
+  size_t queue_capacity = 8;   // AsyncFrameSource: most frames waiting between decoder and consumer
+};
+
+// What happened while decoding. Final once next() has returned false.
+struct DecodeReport {
+  int64_t frames_decoded = 0;     // every frame out of the decoder, selected or not
+  int64_t frames_delivered = 0;   // frames handed to the consumer
+  int64_t frames_corrupt = 0;     // decoded but flagged corrupt (concealed errors); still delivered
+  int64_t decode_errors = 0;      // packets / decoder calls that failed (counted, never thrown)
+  int64_t timestamps_repaired = 0;  // frames without a usable PTS, or not after the previous one
+  bool read_error = false;        // the demuxer failed with something other than end of file
+  bool truncated = false;         // read error, errors after the last good frame, or much too short
+  bool cancelled = false;         // stopped by request before the end
+  bool frame_index_estimated = false;  // a seek happened: indexes are round(t_sec × nominal fps) + n
+  double last_t_sec = -1;         // t_sec of the last decoded frame inside the range; -1 when none
+  double undecoded_sec = 0;       // when truncated: expected end − (last_t_sec + one frame period);
+                                  // expected end: max(duration, frame count / fps), or end_sec
+  std::string first_error;        // first problem seen (demuxer or decoder message with its time)
+};
+
+// Anything that yields frames in time order: the decoder itself or the threaded wrapper around it.
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  // requires: nothing. ensures: true and the next frame in `frame`, or false at the end (then forever).
+  virtual bool next(Frame& frame) = 0;
+  // ensures: the report so far; final once next() has returned false.
+  virtual DecodeReport report() const = 0;
+  // ensures: the probed description of the video being read.
+  virtual const VideoInfo& info() const = 0;
+  // Thread-safe and cheap: asks the source to end soon; next() then returns false. Idempotent.
+  virtual void request_stop() noexcept = 0;
+};
+
+}  // namespace psyface::video
