@@ -47,6 +47,9 @@ step "models: TensorFlow.js → ONNX (C++ converter), manifests with sha256"
 ./build/release/psyface models verify >/dev/null
 
 if ((RUN_SAMPLE)); then
-  step "sample: emotion probabilities for the face-api demo photos"
-  ./build/release/psyface classify --tta flip node_modules/@vladmandic/face-api/demo/sample{1,2,3}.jpg
+  SAMPLE=/usr/share/doc/opencv-doc/examples/data/Megamind.avi   # OpenCV's face-tracking clip (Debian opencv-doc)
+  step "sample: psyface analyze $SAMPLE --out out/sample"
+  ./build/release/psyface analyze "$SAMPLE" --out out/sample
+  echo "per-frame table: out/sample/Megamind.frames.csv (first rows below); provenance: out/sample/Megamind.analysis.json" >&2
+  head -4 out/sample/Megamind.frames.csv | cut -d, -f1-21
 fi

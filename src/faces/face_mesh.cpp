@@ -1,0 +1,128 @@
+#include "faces/face_mesh.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+#include "psyface/error.hpp"
+
+namespace psyface::faces {
+namespace {
+
+constexpr const char* kModelName = "facemesh";
+constexpr size_t kMeshValues = 3 * kMeshPointCount;  // output "mesh": 468 × (x, y, z), input pixels
+
+bool finite_roi(const FaceRoi& roi) {
+  return std::isfinite(roi.center_px.x) && std::isfinite(roi.center_px.y) && std::isfinite(roi.size_px) &&
+         std::isfinite(roi.angle_rad) && roi.size_px > 0;
+}
+
+// The manifest lists the outputs (contours [1,266], face flag [1,1], mesh [1,1404]); pick them by size so
+// a reordered manifest cannot swap them silently.
+const cv::Mat& output_with_size(const std::vector<cv::Mat>& outs, size_t values) {
+  for (const auto& o : outs)
+    if (o.total() == values && o.type() == CV_32F && o.isContinuous()) return o;
+  throw Error(ErrorCode::Model, std::string("model ") + kModelName + " has no float output with " +
+                                    std::to_string(values) + " values; rebuild it with `psyface models build`");
+}
+
+// Rotation of frame points into a region's axes (x along angle) and back.
+cv::Point2f to_roi_axes(cv::Point2f p, float c, float s) { return {c * p.x + s * p.y, -s * p.x + c * p.y}; }
+cv::Point2f from_roi_axes(cv::Point2f q, float c, float s) { return {c * q.x - s * q.y, s * q.x + c * q.y}; }
+
+}  // namespace
+
+FaceMesh::FaceMesh(const std::filesystem::path& models_dir, FaceMeshOptions options)
+    : model_(models::DnnModel::load(models_dir, kModelName)), options_(options) {
+  if (!(options_.min_presence >= 0.0f && options_.min_presence <= 1.0f))
+    throw Error(ErrorCode::Usage,
+                "face mesh min_presence must be in [0, 1], got " + std::to_string(options_.min_presence));
+  const auto& m = model_.manifest();
+  if (m.input_width != m.input_height || m.input_width <= 0 || m.input_channels != 3)
+    throw Error(ErrorCode::Model, "model " + std::string(kModelName) + ": expected a square 3-channel input, manifest says " +
+                                      std::to_string(m.input_width) + "x" + std::to_string(m.input_height) + "x" +
+                                      std::to_string(m.input_channels));
+  input_size_px_ = m.input_width;
+}
+
+cv::Matx23f roi_to_frame_transform(const FaceRoi& roi, int input_size_px) {
+  const float k = roi.size_px / static_cast<float>(input_size_px);
+  const float c = k * std::cos(roi.angle_rad), s = k * std::sin(roi.angle_rad);
+  const float half = 0.5f * static_cast<float>(input_size_px);
+  // p = center + k·R·(m − half)
+  return {c, -s, roi.center_px.x - c * half + s * half,  //
+          s, c, roi.center_px.y - s * half - c * half};
+}
+
+void crop_region(const cv::Mat& bgr, const FaceRoi& roi, int output_size_px, cv::Mat& out) {
+  if (bgr.empty() || !finite_roi(roi) || output_size_px <= 0)
+    throw Error(ErrorCode::Internal, "crop_region needs a frame, a region of positive size and an output size");
+  // Sampling map for output pixel (u, v): the region transform at m = (u + 0.5, v + 0.5).
+  const cv::Matx23f to_frame = roi_to_frame_transform(roi, output_size_px);
+  cv::Matx23f sample = to_frame;
+  sample(0, 2) += 0.5f * (to_frame(0, 0) + to_frame(0, 1));
+  sample(1, 2) += 0.5f * (to_frame(1, 0) + to_frame(1, 1));
+  cv::warpAffine(bgr, out, sample, cv::Size(output_size_px, output_size_px), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                 cv::BORDER_CONSTANT, cv::Scalar::all(0));
+}
+
+std::optional<FaceLandmarks> FaceMesh::fit(const cv::Mat& bgr, const FaceRoi& roi) {
+  if (bgr.empty() || bgr.type() != CV_8UC3)
+    throw Error(ErrorCode::Internal, "FaceMesh::fit needs a non-empty CV_8UC3 frame");
+  if (!finite_roi(roi))
+    throw Error(ErrorCode::Internal, "FaceMesh::fit got a degenerate region (size " + std::to_string(roi.size_px) + ")");
+
+  const int n = input_size_px_;
+  crop_region(bgr, roi, n, crop_);
+  const cv::Matx23f to_frame = roi_to_frame_transform(roi, n);
+
+  const std::vector<cv::Mat> outs = model_.run(model_.make_blob(crop_));
+  const float presence = output_with_size(outs, 1).at<float>(0);
+  last_presence_ = std::isfinite(presence) ? std::clamp(presence, 0.0f, 1.0f) : 0.0f;
+  if (last_presence_ < options_.min_presence) return std::nullopt;
+
+  const float* mesh = output_with_size(outs, kMeshValues).ptr<float>();
+  const float z_scale = roi.size_px / static_cast<float>(n);
+  FaceLandmarks lm;
+  lm.presence = last_presence_;
+  for (int i = 0; i < kMeshPointCount; ++i) {
+    const float mx = mesh[3 * i], my = mesh[3 * i + 1], mz = mesh[3 * i + 2];
+    lm.points_px[i] = {to_frame(0, 0) * mx + to_frame(0, 1) * my + to_frame(0, 2),
+                       to_frame(1, 0) * mx + to_frame(1, 1) * my + to_frame(1, 2), z_scale * mz};
+  }
+  return lm;
+}
+
+FaceRoi roi_from_landmarks(const FaceLandmarks& lm) {
+  const cv::Point3f& r = lm.points_px[mesh_index::kRightEyeOuter];
+  const cv::Point3f& l = lm.points_px[mesh_index::kLeftEyeOuter];
+  const float angle = std::atan2(l.y - r.y, l.x - r.x);
+  const float c = std::cos(angle), s = std::sin(angle);
+  float lo_x = std::numeric_limits<float>::max(), lo_y = lo_x;
+  float hi_x = std::numeric_limits<float>::lowest(), hi_y = hi_x;
+  for (const auto& p : lm.points_px) {
+    const cv::Point2f q = to_roi_axes({p.x, p.y}, c, s);
+    lo_x = std::min(lo_x, q.x), hi_x = std::max(hi_x, q.x);
+    lo_y = std::min(lo_y, q.y), hi_y = std::max(hi_y, q.y);
+  }
+  FaceRoi roi;
+  roi.center_px = from_roi_axes({0.5f * (lo_x + hi_x), 0.5f * (lo_y + hi_y)}, c, s);
+  roi.size_px = std::max(kRoiScale * std::max(hi_x - lo_x, hi_y - lo_y), 1.0f);
+  roi.angle_rad = angle;
+  return roi;
+}
+
+FaceRoi roi_from_box(const cv::Rect2f& box, cv::Point2f right_eye, cv::Point2f left_eye) {
+  if (!(box.width > 0 && box.height > 0))
+    throw Error(ErrorCode::Internal, "roi_from_box needs a non-empty box");
+  FaceRoi roi;
+  roi.center_px = {box.x + 0.5f * box.width, box.y + 0.5f * box.height};
+  roi.size_px = kRoiScale * std::max(box.width, box.height);
+  roi.angle_rad = std::atan2(left_eye.y - right_eye.y, left_eye.x - right_eye.x);
+  return roi;
+}
+
+}  // namespace psyface::faces

@@ -1,0 +1,76 @@
+// FaceTracker: detection every K frames (and whenever a track is lost or none exists), face-mesh
+// landmarks on every frame in between (the next frame's region comes from this frame's landmarks),
+// stable track ids through the session (a face found again near where a track was lost within
+// max_lost_sec gets its id back, flagged as re-acquired).
+#pragma once
+#include <filesystem>
+#include <vector>
+
+#include "faces/face_detector.hpp"
+#include "faces/face_mesh.hpp"
+
+namespace psyface::faces {
+
+struct TrackerOptions {
+  DetectorOptions detector;
+  FaceMeshOptions mesh;
+  int detect_every_frames = 10;  // K: run the detector at least every K analysed frames
+  float match_iou = 0.3f;        // a detection overlapping a track's box by more belongs to that track
+  float duplicate_iou = 0.5f;    // two tracks overlapping more are one face: the younger is dropped
+  double max_lost_sec = 3.0;     // a lost track can get its id back within this time
+};
+
+struct TrackedFace {
+  int track_id = -1;
+  FaceLandmarks landmarks;
+  cv::Rect2f box_px;             // landmark bounding box
+  float detection_score = 0;     // score of the last matching detection
+  bool reacquired = false;       // found again this frame after being lost
+};
+
+struct TrackerStats {
+  int64_t frames = 0, detector_runs = 0, mesh_runs = 0, tracks_started = 0, reacquisitions = 0;
+  double detect_ms = 0, mesh_ms = 0;  // total time spent in each
+};
+
+class FaceTracker {
+ public:
+  // throws Error(Model) when a model is missing or corrupt, Error(Usage) for bad options.
+  FaceTracker(const std::filesystem::path& models_dir, const TrackerOptions& options);
+
+  // requires: frames in time order; bgr CV_8UC3. ensures: the faces in this frame, sorted by track_id.
+  std::vector<TrackedFace> update(const cv::Mat& bgr, double t_sec);
+
+  const TrackerStats& stats() const { return stats_; }
+  const FaceDetector& detector() const { return detector_; }
+  const std::string& mesh_checksum() const { return mesh_.model_checksum(); }
+
+ private:
+  struct Track {
+    int id;
+    FaceRoi roi;
+    FaceLandmarks landmarks;
+    cv::Rect2f box_px;
+    float detection_score;
+    double last_seen_sec;
+  };
+  void follow_tracks(const cv::Mat& bgr, double t_sec);
+  void add_detections(const cv::Mat& bgr, double t_sec, std::vector<int>& reacquired);
+  int reuse_or_new_id(const cv::Rect2f& box, double t_sec, bool& reacquired);
+  void drop_duplicates();
+
+  TrackerOptions options_;
+  FaceDetector detector_;
+  FaceMesh mesh_;
+  std::vector<Track> active_, lost_;
+  int next_id_ = 0;
+  int frames_since_detect_ = 0;
+  bool lost_this_frame_ = false;
+  TrackerStats stats_;
+};
+
+// Axis-aligned bounding box of the landmarks (x, y).
+cv::Rect2f landmark_box(const FaceLandmarks& lm);
+float box_iou(const cv::Rect2f& a, const cv::Rect2f& b);
+
+}  // namespace psyface::faces

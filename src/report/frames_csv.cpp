@@ -1,0 +1,102 @@
+#include "report/frames_csv.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "psyface/error.hpp"
+
+namespace psyface::report {
+namespace {
+
+void append(std::string& s, double v, int decimals) {
+  if (!std::isfinite(v)) {
+    s += "NA";
+    return;
+  }
+  char buf[48];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  s.append(buf, r.ptr);
+}
+
+void append_int(std::string& s, int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, r.ptr);
+}
+
+}  // namespace
+
+std::vector<std::string> frames_csv_columns(bool with_landmarks) {
+  std::vector<std::string> c = {"frame", "face_id", "timestamp", "success", "confidence", "detection_score",
+                                "box_x", "box_y", "box_w", "box_h", "pose_Rx", "pose_Ry", "pose_Rz"};
+  for (auto n : kEmotionNames) c.push_back("emo_" + std::string(n));
+  for (const char* n : {"dominant", "valence", "smile_intensity", "mouth_open", "eye_open_left", "eye_open_right",
+                        "inter_ocular_px", "flag_low_confidence", "flag_large_yaw", "flag_occlusion", "flag_reacquired"})
+    c.push_back(n);
+  if (with_landmarks) {
+    for (int k = 0; k < 468; ++k) c.push_back("x_" + std::to_string(k));
+    for (int k = 0; k < 468; ++k) c.push_back("y_" + std::to_string(k));
+  }
+  return c;
+}
+
+FramesCsvWriter::FramesCsvWriter(const std::filesystem::path& path, bool with_landmarks)
+    : file_(path), with_landmarks_(with_landmarks) {
+  std::string header;
+  for (const auto& c : frames_csv_columns(with_landmarks)) header += (header.empty() ? "" : ",") + c;
+  file_.stream() << header << '\n';
+}
+
+void FramesCsvWriter::write_frame(const std::vector<FaceObservation>& rows) {
+  if (rows.empty()) throw Error(ErrorCode::Internal, "a frame with no observation row");
+  for (const auto& o : rows) write_row(o);
+}
+
+void FramesCsvWriter::write_row(const FaceObservation& o) {
+  std::string& s = line_;
+  s.clear();
+  append_int(s, o.frame_index);
+  s += ',';
+  append_int(s, o.track_id);
+  s += ',';
+  append(s, o.t_sec, 4);
+  s += o.success ? ",1," : ",0,";
+  if (!o.success) {  // no face: every measure is missing
+    const size_t missing = frames_csv_columns(with_landmarks_).size() - 4;
+    for (size_t k = 0; k < missing; ++k) s += k ? ",NA" : "NA";
+  } else {
+    append(s, o.confidence, 4);
+    s += ',';
+    append(s, o.detection_score, 4);
+    for (double v : {double(o.box_px.x), double(o.box_px.y), double(o.box_px.width),
+                     double(o.box_px.height), double(o.pitch_deg), double(o.yaw_deg), double(o.roll_deg)}) {
+      s += ',';
+      append(s, v, 2);
+    }
+    for (float p : o.emotion.p) {
+      s += ',';
+      append(s, p, 5);
+    }
+    s += ',';
+    s += emotion_name(o.emotion.dominant());
+    for (double v : {double(o.valence), double(o.smile_intensity), double(o.mouth_open), double(o.eye_open_left),
+                     double(o.eye_open_right)}) {
+      s += ',';
+      append(s, v, 4);
+    }
+    s += ',';
+    append(s, o.inter_ocular_px, 2);
+    for (uint32_t f : {kFlagLowConfidence, kFlagLargeYaw, kFlagOcclusion, kFlagReacquired}) s += (o.flags & f) ? ",1" : ",0";
+    if (with_landmarks_) {
+      for (const auto& p : o.landmarks_px) { s += ','; append(s, p.x, 2); }
+      for (const auto& p : o.landmarks_px) { s += ','; append(s, p.y, 2); }
+    }
+  }
+  s += '\n';
+  file_.stream() << s;
+  ++rows_;
+}
+
+void FramesCsvWriter::commit() { file_.commit(); }
+
+}  // namespace psyface::report

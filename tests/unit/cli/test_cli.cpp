@@ -1,0 +1,136 @@
+// The psyface executable as a user meets it: help, exit codes, error messages, outputs on disk.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../test_paths.hpp"
+#include "util/atomic_file.hpp"
+
+namespace psyface {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+fs::path temp_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("psyface_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+Result run(const std::string& args) {
+  const auto dir = temp_dir("run");
+  const std::string cmd = test::psyface_bin().string() + " " + args + " >" + (dir / "out").string() + " 2>" +
+                          (dir / "err").string() + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = util::read_file(dir / "out");
+  r.err = util::read_file(dir / "err");
+  fs::remove_all(dir);
+  return r;
+}
+
+bool models_built() { return fs::exists(test::source_dir() / "models/facemesh/model.onnx"); }
+
+TEST(Cli, HelpOnEveryCommand) {
+  for (const char* c : {"", "analyze", "classify", "eval", "models", "models build", "models verify"}) {
+    const Result r = run(std::string(c) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << c;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << c;
+  }
+}
+
+TEST(Cli, UnknownFlagIsAUsageError) {
+  const Result r = run("eval /tmp --no-such-flag");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("psyface: error:"), std::string::npos);
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, EvalOfMissingFolderFailsWithInputCode) {
+  const Result r = run("eval /nonexistent/faces --quiet");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("/nonexistent/faces"), std::string::npos) << r.err;
+}
+
+TEST(Cli, AnalyzeRefusesATextFileNamedMp4) {
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("text");
+  { std::ofstream(dir / "notes.mp4") << "this is not a video\n"; }
+  const Result r = run("analyze " + (dir / "notes.mp4").string() + " --out " + (dir / "out").string() + " -q");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("notes.mp4"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "out" / "notes.frames.csv"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, AnalyzeProcessesATruncatedVideoUpToTheCutAndReportsIt) {
+  PSYFACE_REQUIRE_SHARED("data/videos/openface_sample_2015-10-15-15-14.avi");
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("trunc");
+  const std::string bytes = util::read_file(test::shared_dir() / "data/videos/openface_sample_2015-10-15-15-14.avi");
+  util::write_file_atomic(dir / "cut.avi", bytes.substr(0, bytes.size() * 6 / 10));
+  const Result r = run("analyze " + (dir / "cut.avi").string() + " --out " + dir.string() + " -q --end 60");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+  ASSERT_TRUE(fs::exists(dir / "cut.frames.csv"));
+  const auto meta = nlohmann::json::parse(util::read_file(dir / "cut.analysis.json"));
+  EXPECT_TRUE(meta["video"]["truncated"].get<bool>());
+  const int64_t analysed = meta["video"]["frames_analysed"];
+  EXPECT_GT(analysed, 300);
+  EXPECT_LT(analysed, 842);
+  // one CSV row per analysed frame (one face in this clip) plus the header
+  std::ifstream csv(dir / "cut.frames.csv");
+  int64_t lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, analysed + 1);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, AnalyzeWritesCsvAndProvenance) {
+  PSYFACE_REQUIRE_SHARED("data/videos/faceswap_test_video_03-2_faces.mp4");
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("ok");
+  const Result r = run("analyze " + (test::shared_dir() / "data/videos/faceswap_test_video_03-2_faces.mp4").string() +
+                       " --out " + dir.string() + " -q --landmarks");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto meta = nlohmann::json::parse(util::read_file(dir / "faceswap_test_video_03-2_faces.analysis.json"));
+  EXPECT_EQ(meta["video"]["frames_analysed"], 90);
+  EXPECT_EQ(meta["video"]["codec"], "h264");
+  EXPECT_EQ(meta["models"].size(), 4u);  // two emotion models, detector, face mesh
+  for (const auto& m : meta["models"]) EXPECT_EQ(m["sha256"].get<std::string>().size(), 64u);
+  std::ifstream csv(dir / "faceswap_test_video_03-2_faces.frames.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("frame,face_id,timestamp,success,confidence", 0), 0u);
+  EXPECT_NE(header.find(",x_467,"), std::string::npos);
+  int64_t rows = 0;
+  for (std::string line; std::getline(csv, line);) ++rows;
+  EXPECT_EQ(rows, 180);  // two faces in each of 90 frames
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ClassifyWritesOneRowPerImage) {
+  if (!fs::exists(test::source_dir() / "models/face-api/model.onnx")) GTEST_SKIP() << "models not built";
+  const auto img = test::source_dir() / "node_modules/@vladmandic/face-api/demo/sample1.jpg";
+  if (!fs::exists(img)) GTEST_SKIP() << "npm packages not installed";
+  const Result r = run("classify " + img.string() + " /nonexistent.png");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("file,model,status,emo_neutral"), std::string::npos);
+  EXPECT_NE(r.out.find("/nonexistent.png,ensemble,unreadable,NA"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("cannot read image /nonexistent.png"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace psyface
