@@ -73,8 +73,11 @@ std::vector<CatalogEntry> make_catalog() {
   c.push_back(human("facemesh-detection-full", "facemesh-detection-full.json",
                     "MediaPipe full-range face detector (2304 anchors)", 192, 3, "RGB", "RGB / 127.5 - 1, range [-1, 1]",
                     {127.5f, 127.5f, 127.5f}, 1.0f / 127.5f, "detections"));
-  c.push_back(human("facemesh", "facemesh.json", "MediaPipe face mesh: 468 landmarks + face flag", 192, 3, "RGB",
-                    "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "landmarks"));
+  auto mesh = human("facemesh", "facemesh.json", "MediaPipe face mesh: 468 landmarks + face flag", 192, 3, "RGB",
+                    "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "landmarks");
+  // The lip-contour head (output_contours, Identity) is unused: leaving it out saves its compute.
+  mesh.outputs = {"Identity_2", "Identity_1"};
+  c.push_back(mesh);
   c.push_back(human("iris", "iris.json", "MediaPipe iris: eye contour and iris landmarks", 64, 3, "RGB",
                     "RGB / 255, range [0, 1]", {0, 0, 0}, 1.0f / 255.0f, "landmarks"));
   c.push_back(human("faceres", "faceres.json", "face descriptor (1024) with age and gender heads", 224, 3, "RGB",

@@ -103,6 +103,9 @@ TEST_P(ConvertedModelTest, MatchesTensorFlowJsReference) {
       size_t idx = outs.size();
       for (size_t j = 0; j < outs.size(); ++j)
         if (outs[j].name == name) idx = j;
+      // Heads psyface leaves out of the runtime graph on purpose (model_catalog.cpp): facemesh's unused
+      // lip contours. Every other output must be there.
+      if (idx == outs.size() && gm.model_name == "facemesh" && name == "Identity") continue;
       ASSERT_LT(idx, outs.size()) << gm.model_name << ": no ONNX output named " << name;
       const cv::Mat& m = result[idx];
       std::vector<float> got(m.ptr<float>(), m.ptr<float>() + m.total());
