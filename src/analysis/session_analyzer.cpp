@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include "faces/face_align.hpp"
@@ -73,20 +75,34 @@ FrameWork track_frame(faces::FaceTracker& tracker, const video::Frame& f, const 
   return work;
 }
 
-// The emotion thread's body: classify each crop, assemble the frame's rows, hand them to the sink.
-void classify_frames(util::BoundedQueue<FrameWork>& queue, models::EmotionClassifier& clf,
-                     const AnalyzeCallbacks& cb, AnalyzeSummary& summary) {
+// One emotion model's thread: adds its probabilities to every face of each frame and passes the frame on.
+void classify_stage(util::BoundedQueue<FrameWork>& in, util::BoundedQueue<FrameWork>& out,
+                    models::EmotionClassifier& clf, double& busy_ms) {
   FrameWork w;
-  std::vector<FaceObservation> rows;
-  while (queue.pop(w)) {
-    rows.clear();
+  while (in.pop(w)) {
     const auto t0 = Clock::now();
     for (auto& face : w.faces) {
-      face.obs.emotion = clf.classify(face.crop);
+      const EmotionProbs p = clf.classify(face.crop);
+      for (int k = 0; k < kEmotionCount; ++k) face.obs.emotion.p[k] += p.p[k];
+    }
+    busy_ms += ms_since(t0);
+    if (!out.push(std::move(w))) break;
+  }
+  out.close();
+}
+
+// The last thread: averages the members' probabilities, assembles the frame's rows, hands them to the sink.
+void finish_stage(util::BoundedQueue<FrameWork>& in, int members, const AnalyzeCallbacks& cb,
+                  AnalyzeSummary& summary) {
+  FrameWork w;
+  std::vector<FaceObservation> rows;
+  while (in.pop(w)) {
+    rows.clear();
+    for (auto& face : w.faces) {
+      for (auto& p : face.obs.emotion.p) p /= static_cast<float>(members);
       face.obs.valence = valence_composite(face.obs.emotion);
       rows.push_back(std::move(face.obs));
     }
-    summary.times.emotion_ms += ms_since(t0);
     if (rows.empty()) {
       FaceObservation none;
       none.frame_index = w.frame_index;
@@ -103,6 +119,53 @@ void classify_frames(util::BoundedQueue<FrameWork>& queue, models::EmotionClassi
   }
 }
 
+// Threads joined by bounded queues: [this thread: tracking] → one thread per emotion model → finish.
+class EmotionChain {
+ public:
+  EmotionChain(std::vector<std::unique_ptr<models::EmotionClassifier>> members, size_t capacity,
+               const AnalyzeCallbacks& cb, AnalyzeSummary& summary, std::function<void()> on_error)
+      : members_(std::move(members)), busy_ms_(members_.size(), 0.0) {
+    for (size_t k = 0; k <= members_.size(); ++k) queues_.push_back(std::make_unique<util::BoundedQueue<FrameWork>>(capacity));
+    errors_.resize(members_.size() + 1);
+    for (size_t k = 0; k <= members_.size(); ++k)
+      threads_.emplace_back([this, k, &cb, &summary, on_error] {
+        try {
+          if (k < members_.size()) classify_stage(*queues_[k], *queues_[k + 1], *members_[k], busy_ms_[k]);
+          else finish_stage(*queues_[k], static_cast<int>(members_.size()), cb, summary);
+        } catch (...) {
+          errors_[k] = std::current_exception();
+          for (auto& q : queues_) q->close();
+          on_error();
+        }
+      });
+  }
+  bool push(FrameWork w) { return queues_.front()->push(std::move(w)); }
+  // Closes the input, waits for every frame to reach the sink, rethrows a stage's exception.
+  void finish() {
+    queues_.front()->close();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    for (auto& e : errors_)
+      if (e) std::rethrow_exception(e);
+  }
+  ~EmotionChain() {
+    for (auto& q : queues_) q->close();
+    for (auto& t : threads_) t.join();
+  }
+  double busy_ms() const {
+    double s = 0;
+    for (double v : busy_ms_) s += v;
+    return s;
+  }
+
+ private:
+  std::vector<std::unique_ptr<models::EmotionClassifier>> members_;
+  std::vector<double> busy_ms_;
+  std::vector<std::unique_ptr<util::BoundedQueue<FrameWork>>> queues_;
+  std::vector<std::exception_ptr> errors_;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::filesystem::path& models_dir,
@@ -116,8 +179,9 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   } threads_guard;
   AnalyzeSummary summary;
   faces::FaceTracker tracker(models_dir, options.tracker);
-  auto clf = models::make_emotion_classifier(models_dir, options.emotion);
-  summary.models = clf->provenance();
+  auto members = models::make_emotion_members(models_dir, options.emotion);
+  for (const auto& m : members)
+    for (const auto& p : m->provenance()) summary.models.push_back(p);
   summary.models.push_back({tracker.detector().manifest().name, tracker.detector().manifest().sha256,
                             tracker.detector().manifest().source_package + "@" +
                                 tracker.detector().manifest().source_version});
@@ -128,17 +192,7 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   video::AsyncFrameSource source(video, read);
   summary.video = source.info();
 
-  util::BoundedQueue<FrameWork> queue(options.queue_frames);
-  std::exception_ptr emotion_error;
-  std::thread emotion_thread([&] {
-    try {
-      classify_frames(queue, *clf, callbacks, summary);
-    } catch (...) {
-      emotion_error = std::current_exception();
-      queue.close();
-      source.request_stop();
-    }
-  });
+  EmotionChain chain(std::move(members), options.queue_frames, callbacks, summary, [&] { source.request_stop(); });
   std::exception_ptr main_error;
   try {
     video::Frame frame;
@@ -151,17 +205,16 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
         summary.cancelled = true;
         break;
       }
-      if (!queue.push(track_frame(tracker, frame, options, summary.times))) break;
+      if (!chain.push(track_frame(tracker, frame, options, summary.times))) break;
       if (callbacks.on_progress) callbacks.on_progress(++done, frame.t_sec);
     }
   } catch (...) {
     main_error = std::current_exception();
   }
-  queue.close();
-  emotion_thread.join();
   source.stop();
   if (main_error) std::rethrow_exception(main_error);
-  if (emotion_error) std::rethrow_exception(emotion_error);
+  chain.finish();
+  summary.times.emotion_ms = chain.busy_ms();
 
   summary.decode = source.report();
   summary.tracking = tracker.stats();

@@ -14,7 +14,7 @@ namespace psyface::faces {
 struct TrackerOptions {
   DetectorOptions detector;
   FaceMeshOptions mesh;
-  int detect_every_frames = 10;  // K: run the detector at least every K analysed frames
+  int detect_every_frames = 15;  // K: run the detector at least every K analysed frames
   float match_iou = 0.3f;        // a detection overlapping a track's box by more belongs to that track
   float duplicate_iou = 0.5f;    // two tracks overlapping more are one face: the younger is dropped
   double max_lost_sec = 3.0;     // a lost track can get its id back within this time

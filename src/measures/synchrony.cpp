@@ -1,12 +1,12 @@
 // compute_synchrony: validate, lay out the window/lag grid, run WCLC and peak picking, summarise, test.
 #include "measures/synchrony.hpp"
 
-#include "measures/synchrony_engine.hpp"
-#include "psyface/error.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+
+#include "measures/synchrony_engine.hpp"
+#include "psyface/error.hpp"
 
 namespace psyface::measures {
 
@@ -48,7 +48,8 @@ void validate_options(const SynchronyOptions& o) {
   if (o.max_lag_sec >= o.window_sec)
     fail(ErrorCode::Usage, "max_lag_sec (", o.max_lag_sec, " s) must be shorter than window_sec (", o.window_sec,
          " s)");
-  if (o.lag_step_samples < 1) fail(ErrorCode::Usage, "lag_step_samples must be >= 1 (got ", o.lag_step_samples, ")");
+  if (o.lag_step_samples < 1)
+    fail(ErrorCode::Usage, "lag_step_samples must be >= 1 (got ", o.lag_step_samples, ")");
   if (!(o.min_valid_fraction > 0 && o.min_valid_fraction <= 1))
     fail(ErrorCode::Usage, "min_valid_fraction must be in (0, 1] (got ", o.min_valid_fraction, ")");
   if (!positive(o.peak_half_width_sec))
@@ -61,7 +62,9 @@ void validate_options(const SynchronyOptions& o) {
 }
 
 // Seconds to samples, nearest.
-std::int64_t to_samples(double sec, double rate_hz) { return std::llround(sec * rate_hz); }
+std::int64_t to_samples(double sec, double rate_hz) {
+  return std::llround(std::min(sec * rate_hz, 1e15));  // clamp: an absurd length fails as "too long" below
+}
 
 Grid make_grid(std::int64_t n, double rate_hz, const SynchronyOptions& o) {
   Grid g;
@@ -78,7 +81,8 @@ Grid make_grid(std::int64_t n, double rate_hz, const SynchronyOptions& o) {
   if (g.max_lag >= g.window)
     fail(ErrorCode::Usage, "max lag of ", g.max_lag, " samples must be shorter than the window of ", g.window,
          " samples");
-  g.min_pairs = std::max<std::int64_t>(3, static_cast<std::int64_t>(std::ceil(o.min_valid_fraction * g.window - 1e-9)));
+  g.min_pairs =
+      std::max<std::int64_t>(3, static_cast<std::int64_t>(std::ceil(o.min_valid_fraction * g.window - 1e-9)));
   for (std::int64_t lag = -g.max_lag; lag <= g.max_lag; lag += lag_step) g.lags.push_back(lag);
   g.peak_half_width = static_cast<int>(
       std::max<std::int64_t>(1, std::llround(o.peak_half_width_sec * rate_hz / static_cast<double>(lag_step))));
@@ -90,6 +94,15 @@ Grid make_grid(std::int64_t n, double rate_hz, const SynchronyOptions& o) {
          " s + 2 x ", static_cast<double>(g.max_lag) / rate_hz, " s)");
   for (std::int64_t s = g.max_lag; s + g.window + g.max_lag <= n; s += step) g.starts.push_back(s);
   return g;
+}
+
+// The surrogate test needs enough segments to shuffle (docs/synchrony.md, calibration).
+void check_surrogate_segments(std::int64_t n, std::int64_t segment_samples) {
+  const std::int64_t n_segments = segment_samples > 0 ? (n + segment_samples - 1) / segment_samples : 0;
+  if (n_segments < kMinSurrogateSegments)
+    fail(ErrorCode::Input, "series of ", n, " samples cut into surrogate segments of ", segment_samples,
+         " samples gives ", n_segments, " segment(s); the surrogate test needs at least ", kMinSurrogateSegments,
+         " (shorten segment_sec or set n_surrogates to 0)");
 }
 
 double finite_share(std::span<const double> series) {
@@ -177,14 +190,9 @@ SynchronyResult compute_synchrony(std::span<const double> patient, std::span<con
   validate_options(options);
   const auto n = static_cast<std::int64_t>(patient.size());
   Grid grid = make_grid(n, sample_rate_hz, options);
-  const std::int64_t segment_samples = to_samples(options.segment_sec.value_or(options.window_sec), sample_rate_hz);
-  if (options.n_surrogates > 0) {
-    const std::int64_t n_segments = segment_samples > 0 ? (n + segment_samples - 1) / segment_samples : 0;
-    if (n_segments < kMinSurrogateSegments)
-      fail(ErrorCode::Input, "series of ", n, " samples cut into surrogate segments of ", segment_samples,
-           " samples gives ", n_segments, " segment(s); the surrogate test needs at least ", kMinSurrogateSegments,
-           " (shorten segment_sec or set n_surrogates to 0)");
-  }
+  const std::int64_t segment_samples =
+      to_samples(options.segment_sec.value_or(options.window_sec), sample_rate_hz);
+  if (options.n_surrogates > 0) check_surrogate_segments(n, segment_samples);
 
   SynchronyResult result;
   SynchronySummary& s = result.summary;
@@ -192,7 +200,7 @@ SynchronyResult compute_synchrony(std::span<const double> patient, std::span<con
   s.sample_rate_hz = sample_rate_hz;
   s.n_samples = n;
   s.window_samples = grid.window;
-  s.step_samples = grid.starts.size() > 1 ? grid.starts[1] - grid.starts[0] : to_samples(options.step_sec, sample_rate_hz);
+  s.step_samples = to_samples(options.step_sec, sample_rate_hz);
   s.max_lag_samples = grid.max_lag;
   s.segment_samples = segment_samples;
   s.peak_half_width_lags = grid.peak_half_width;

@@ -27,17 +27,18 @@ inline constexpr int kMinSurrogateSegments = 10;
 // Which per-window value the session "synchrony" statistic (and the surrogate test) averages.
 enum class SynchronyStatistic {
   MeanPeakR,  // Fisher-z mean over windows of the picked peak r (Boker et al. 2002). Default.
-  MeanAbsR    // Fisher-z mean over windows and lags of |r| (Ramseyer & Tschacher 2011 "global synchrony").
+  MeanAbsR    // Fisher-z mean over windows and lags of |r| (Ramseyer & Tschacher 2011). Descriptive: its
+              // surrogate p-value is far too liberal for smooth signals (docs/synchrony.md, calibration).
 };
 
 struct SynchronyOptions {
-  double window_sec = 30.0;           // length of each correlation window
-  double step_sec = 15.0;             // distance between window starts (50 % overlap)
-  double max_lag_sec = 5.0;           // lags from -max_lag_sec to +max_lag_sec; must be < window_sec
-  int lag_step_samples = 1;           // lag grid spacing in samples
-  double min_valid_fraction = 0.75;   // a window (and each lag) needs this share of complete pairs
-  double peak_half_width_sec = 1.0;   // a local maximum beats every lag within +-this (>= 1 lag step)
-  double min_peak_r = 0.25;           // a local maximum must be >= this r; 1 = always the largest r
+  double window_sec = 30.0;          // length of each correlation window
+  double step_sec = 15.0;            // distance between window starts (50 % overlap)
+  double max_lag_sec = 5.0;          // lags from -max_lag_sec to +max_lag_sec; must be < window_sec
+  int lag_step_samples = 1;          // lag grid spacing in samples
+  double min_valid_fraction = 0.75;  // a window (and each lag) needs this share of complete pairs
+  double peak_half_width_sec = 1.0;  // a local maximum beats every lag within +-this (>= 1 lag step)
+  double min_peak_r = 0.25;          // a local maximum must be >= this r; 1 = always the largest r
   SynchronyStatistic statistic = SynchronyStatistic::MeanPeakR;
   int n_surrogates = 200;             // 0 skips the surrogate test
   std::optional<double> segment_sec;  // surrogate shuffle segment length; unset = window_sec
@@ -49,7 +50,7 @@ enum class WindowStatus {
   MissingData,  // fewer complete pairs than min_valid_fraction (at lag 0, or at every lag)
   NoVariance    // enough data, but one person's series is constant at every lag (e.g. smile 0 throughout)
 };
-std::string_view window_status_name(WindowStatus status);  // "ok", "missing_data", "no_variance"
+std::string_view window_status_name(WindowStatus status);                 // "ok", "missing_data", "no_variance"
 std::string_view synchrony_statistic_name(SynchronyStatistic statistic);  // "mean_peak_r", "mean_abs_r"
 
 // One row per window, skipped windows included.
@@ -69,14 +70,14 @@ struct SynchronyWindow {
 // Outcome of the segment-shuffling surrogate (pseudo-synchrony) test, on the Fisher-z scale.
 struct SurrogateTest {
   int n_requested = 0;
-  int n_valid = 0;                    // surrogates with at least one usable window
-  double observed_z = kSynchronyNaN;  // the session statistic
-  double mean_z = kSynchronyNaN;      // mean of the surrogate statistics
-  double sd_z = kSynchronyNaN;        // SD (n - 1) of the surrogate statistics
-  double effect_z = kSynchronyNaN;    // (observed_z - mean_z) / sd_z; grows with session length
-  double glass_delta = kSynchronyNaN; // (observed_z - mean surrogate window z) / SD of surrogate window z:
-                                      // per-window effect size, comparable across session lengths
-  double p_value = kSynchronyNaN;     // one-sided: (1 + #{surrogate >= observed}) / (1 + n_valid)
+  int n_valid = 0;                     // surrogates with at least one usable window
+  double observed_z = kSynchronyNaN;   // the session statistic
+  double mean_z = kSynchronyNaN;       // mean of the surrogate statistics
+  double sd_z = kSynchronyNaN;         // SD (n - 1) of the surrogate statistics
+  double effect_z = kSynchronyNaN;     // (observed_z - mean_z) / sd_z; grows with session length
+  double glass_delta = kSynchronyNaN;  // (observed_z - mean surrogate window z) / SD of surrogate window z:
+                                       // per-window effect size, comparable across session lengths
+  double p_value = kSynchronyNaN;      // one-sided: (1 + #{surrogate >= observed}) / (1 + n_valid)
 };
 
 struct SynchronySummary {

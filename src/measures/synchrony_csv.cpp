@@ -1,12 +1,11 @@
 // CSV tables of the synchrony measure: per session, per window, per (window, lag). RFC 4180.
-#include "measures/synchrony.hpp"
-
-#include "psyface/error.hpp"
-
 #include <charconv>
 #include <cmath>
 #include <ostream>
 #include <string>
+
+#include "measures/synchrony.hpp"
+#include "psyface/error.hpp"
 
 namespace psyface::measures {
 
@@ -122,14 +121,47 @@ void write_synchrony_lag_profile_csv(std::ostream& out, const SynchronyResult& r
 }
 
 void write_synchrony_summary_csv(std::ostream& out, std::span<const SynchronySummary> sessions) {
-  write_header(out, {"session_id", "sample_rate_hz", "n_samples", "window_sec", "step_sec", "max_lag_sec",
-                     "lag_step_samples", "min_valid_fraction", "peak_half_width_sec", "min_peak_r", "statistic",
-                     "n_surrogates", "segment_sec", "seed", "window_samples", "step_samples", "max_lag_samples",
-                     "segment_samples", "peak_half_width_lags", "patient_valid_fraction", "therapist_valid_fraction", "windows_total",
-                     "windows_used", "windows_missing_data", "windows_no_variance", "synchrony", "synchrony_z",
-                     "mean_peak_r", "mean_abs_r", "peak_lag_median_sec", "peak_lag_mean_sec", "peak_lag_sd_sec",
-                     "share_patient_leads", "share_therapist_leads", "share_local_peak", "surrogates_valid",
-                     "surrogate_mean_z", "surrogate_sd_z", "effect_z", "glass_delta", "p_value"});
+  write_header(out, {"session_id",
+                     "sample_rate_hz",
+                     "n_samples",
+                     "window_sec",
+                     "step_sec",
+                     "max_lag_sec",
+                     "lag_step_samples",
+                     "min_valid_fraction",
+                     "peak_half_width_sec",
+                     "min_peak_r",
+                     "statistic",
+                     "n_surrogates",
+                     "segment_sec",
+                     "seed",
+                     "window_samples",
+                     "step_samples",
+                     "max_lag_samples",
+                     "segment_samples",
+                     "peak_half_width_lags",
+                     "patient_valid_fraction",
+                     "therapist_valid_fraction",
+                     "windows_total",
+                     "windows_used",
+                     "windows_missing_data",
+                     "windows_no_variance",
+                     "synchrony",
+                     "synchrony_z",
+                     "mean_peak_r",
+                     "mean_abs_r",
+                     "peak_lag_median_sec",
+                     "peak_lag_mean_sec",
+                     "peak_lag_sd_sec",
+                     "share_patient_leads",
+                     "share_therapist_leads",
+                     "share_local_peak",
+                     "surrogates_valid",
+                     "surrogate_mean_z",
+                     "surrogate_sd_z",
+                     "effect_z",
+                     "glass_delta",
+                     "p_value"});
   CsvLine line;
   for (const SynchronySummary& s : sessions) {
     const SynchronyOptions& o = s.options;

@@ -1,13 +1,12 @@
 // WCLC core: pairwise-complete lagged Pearson r, the window x lag matrix, peak picking, window statistics.
 #include "measures/synchrony_engine.hpp"
 
-#include "psyface/error.hpp"
-
 #include <Eigen/Core>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
+
+#include "psyface/error.hpp"
 
 namespace psyface::measures {
 
@@ -84,9 +83,7 @@ PeakPick pick_peak(std::span<const double> r_by_lag, std::span<const std::int64_
   // Fallback: the largest defined r; ties go to the lag closest to 0, then the positive lag.
   for (std::int64_t i = 0; i < n; ++i) {
     if (!std::isfinite(r_by_lag[i])) continue;
-    if (best < 0 || r_by_lag[i] > r_by_lag[best] ||
-        (r_by_lag[i] == r_by_lag[best] && better(i, best)))
-      best = i;
+    if (best < 0 || r_by_lag[i] > r_by_lag[best] || (r_by_lag[i] == r_by_lag[best] && better(i, best))) best = i;
   }
   return {static_cast<int>(best), false};
 }
@@ -232,8 +229,8 @@ void WclcEngine::compute(std::span<const double> therapist, LagMatrix& out) cons
       }
     }
     const bool any_r = std::any_of(r_row, r_row + n_lags, [](double r) { return std::isfinite(r); });
-    out.status[j] = any_r ? WindowStatus::Ok
-                          : (any_enough_pairs ? WindowStatus::NoVariance : WindowStatus::MissingData);
+    out.status[j] =
+        any_r ? WindowStatus::Ok : (any_enough_pairs ? WindowStatus::NoVariance : WindowStatus::MissingData);
   }
 }
 

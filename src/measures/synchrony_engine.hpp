@@ -1,12 +1,12 @@
 // Internals of the synchrony measure shared by synchrony*.cpp (and unit tests): the window/lag grid,
 // the WCLC matrix computation, per-window statistics and the segment shuffle. Not part of the API.
 #pragma once
-#include "measures/synchrony.hpp"
-
 #include <cstdint>
 #include <random>
 #include <span>
 #include <vector>
+
+#include "measures/synchrony.hpp"
 
 namespace psyface::measures::synchrony_detail {
 
@@ -18,10 +18,10 @@ double fisher_z(double r);
 // Window and lag layout in samples.
 struct Grid {
   std::int64_t n_samples = 0;
-  std::int64_t window = 0;     // samples per window
-  std::int64_t max_lag = 0;    // largest |lag| on the grid
-  std::int64_t min_pairs = 3;  // complete pairs needed for an r: max(3, ceil(min_valid_fraction * window))
-  int peak_half_width = 1;     // in lag steps: max(1, round(peak_half_width_sec * rate / lag_step))
+  std::int64_t window = 0;           // samples per window
+  std::int64_t max_lag = 0;          // largest |lag| on the grid
+  std::int64_t min_pairs = 3;        // complete pairs needed for an r: max(3, ceil(min_valid_fraction * window))
+  int peak_half_width = 1;           // in lag steps: max(1, round(peak_half_width_sec * rate / lag_step))
   std::vector<std::int64_t> lags;    // ascending, symmetric, contains 0
   std::vector<std::int64_t> starts;  // patient window starts: max_lag, max_lag + step, ...
   std::size_t lag0_index() const { return lags.size() / 2; }
@@ -67,7 +67,11 @@ void window_stats(const LagMatrix& matrix, const Grid& grid, const SynchronyOpti
 struct Moments {
   double sum = 0, sum_sq = 0;
   std::int64_t n = 0;
-  void add(double v) { sum += v; sum_sq += v * v; ++n; }
+  void add(double v) {
+    sum += v;
+    sum_sq += v * v;
+    ++n;
+  }
   double mean() const;
   double sd() const;  // n - 1 denominator; NaN when n < 2
 };

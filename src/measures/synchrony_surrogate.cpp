@@ -1,13 +1,12 @@
 // Segment-shuffling surrogates (pseudo-synchrony; Ramseyer & Tschacher 2010, 2011) and the test built
 // on them. Reproducible: only the raw std::mt19937_64 stream is used, never std::shuffle or
 // std::uniform_int_distribution, whose algorithms differ between standard libraries.
-#include "measures/synchrony_engine.hpp"
-
-#include "psyface/error.hpp"
-
 #include <cmath>
 #include <numeric>
 #include <string>
+
+#include "measures/synchrony_engine.hpp"
+#include "psyface/error.hpp"
 
 namespace psyface::measures::synchrony_detail {
 
@@ -38,8 +37,7 @@ std::vector<double> segment_shuffle(std::span<const double> series, std::int64_t
       throw Error(ErrorCode::Internal, "segment_shuffle: no permutation without a fixed segment found");
     std::iota(order.begin(), order.end(), std::int64_t{0});
     for (std::int64_t i = n_segments - 1; i > 0; --i)  // Fisher-Yates
-      std::swap(order[static_cast<std::size_t>(i)],
-                order[uniform_below(rng, static_cast<std::uint64_t>(i + 1))]);
+      std::swap(order[static_cast<std::size_t>(i)], order[uniform_below(rng, static_cast<std::uint64_t>(i + 1))]);
     std::int64_t offset = 0;
     bool fixed = false;
     for (std::int64_t seg : order) {
@@ -71,8 +69,7 @@ SurrogateTest run_surrogate_test(const WclcEngine& engine, std::span<const doubl
   Moments statistic_moments, window_moments;
   int n_at_least_observed = 0;
   for (int i = 0; i < options.n_surrogates; ++i) {
-    const std::vector<double> surrogate = segment_shuffle(therapist, segment_samples, rng);
-    engine.compute(surrogate, matrix);
+    engine.compute(segment_shuffle(therapist, segment_samples, rng), matrix);
     window_stats(matrix, engine.grid(), options, stats);
     Moments m;
     for (double z : stats.z)

@@ -85,19 +85,29 @@ std::vector<ModelProvenance> EnsembleClassifier::provenance() const {
   return out;
 }
 
-std::unique_ptr<EmotionClassifier> make_emotion_classifier(const std::filesystem::path& models_dir,
-                                                           const EmotionOptions& options) {
+std::vector<std::unique_ptr<EmotionClassifier>> make_emotion_members(const std::filesystem::path& models_dir,
+                                                                     const EmotionOptions& options) {
   auto single = [&](const std::string& name) {
     return std::make_unique<SingleModelClassifier>(DnnModel::load(models_dir, name), options.tta_flip);
   };
-  if (options.model == "mini-xception" || options.model == "face-api") return single(options.model);
-  if (options.model == "ensemble") {
-    std::vector<std::unique_ptr<EmotionClassifier>> members;
+  std::vector<std::unique_ptr<EmotionClassifier>> members;
+  if (options.model == "mini-xception" || options.model == "face-api") {
+    members.push_back(single(options.model));
+  } else if (options.model == "ensemble") {
     members.push_back(single("mini-xception"));
     members.push_back(single("face-api"));
-    return std::make_unique<EnsembleClassifier>(std::move(members));
+  } else {
+    throw Error(ErrorCode::Usage,
+                "unknown emotion model '" + options.model + "' (use mini-xception, face-api or ensemble)");
   }
-  throw Error(ErrorCode::Usage, "unknown emotion model '" + options.model + "' (use mini-xception, face-api or ensemble)");
+  return members;
+}
+
+std::unique_ptr<EmotionClassifier> make_emotion_classifier(const std::filesystem::path& models_dir,
+                                                           const EmotionOptions& options) {
+  auto members = make_emotion_members(models_dir, options);
+  if (members.size() == 1) return std::move(members.front());
+  return std::make_unique<EnsembleClassifier>(std::move(members));
 }
 
 }  // namespace psyface::models

@@ -59,6 +59,12 @@ class EnsembleClassifier final : public EmotionClassifier {
   std::vector<std::unique_ptr<EmotionClassifier>> members_;
 };
 
+// The single-model classifiers behind options.model (one, or two for the ensemble), so a pipeline can run
+// them in separate threads and average them itself (mean of probabilities = EnsembleClassifier).
+// throws as make_emotion_classifier.
+std::vector<std::unique_ptr<EmotionClassifier>> make_emotion_members(const std::filesystem::path& models_dir,
+                                                                     const EmotionOptions& options);
+
 // throws Error(Usage) for an unknown model name, Error(Model) when a model is missing or corrupt.
 std::unique_ptr<EmotionClassifier> make_emotion_classifier(const std::filesystem::path& models_dir,
                                                            const EmotionOptions& options);
