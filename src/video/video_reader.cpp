@@ -65,6 +65,7 @@ struct VideoReader::Impl {
   double prev_t_sec_ = 0;
   bool has_prev_t_ = false;
   int64_t next_index_ = 0;
+  bool skipping_nonref_ = false;  // AVDISCARD_NONREF: indexes come from time
   bool index_from_time_ = false;  // after a seek: the next frame's index is estimated from its time
   bool packet_pending_ = false;   // packet holds data the decoder has not accepted yet
   bool draining_ = false;         // end of input reached and the decoder told so
@@ -99,6 +100,12 @@ void VideoReader::Impl::open_decoder() {
   decoder_->pkt_timebase = s->time_base;
   decoder_->thread_count = options_.decoder_threads;
   decoder_->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  const double fps = input_.info.nominal_fps;
+  if (options_.skip_nonref_when_sampling && options_.sample_fps > 0 && fps >= 3 * options_.sample_fps) {
+    decoder_->skip_frame = AVDISCARD_NONREF;
+    skipping_nonref_ = true;
+    report_.frame_index_estimated = true;
+  }
   if (int r = avcodec_open2(decoder_.get(), codec, nullptr); r < 0) fail(r);
 }
 
@@ -220,7 +227,7 @@ double VideoReader::Impl::frame_time_sec() {
 }
 
 int64_t VideoReader::Impl::take_index(double t_sec) {
-  if (index_from_time_) {
+  if (index_from_time_ || skipping_nonref_) {
     next_index_ = input_.info.nominal_fps > 0 ? std::llround(t_sec * input_.info.nominal_fps) : 0;
     index_from_time_ = false;
   }

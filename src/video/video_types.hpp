@@ -36,6 +36,10 @@ struct ReadOptions {
   double end_sec = -1;         // frames with t_sec >= end_sec are not read; -1 = to the end
   int decoder_threads = 1;     // FFmpeg decoder threads; 0 = FFmpeg chooses
   size_t queue_capacity = 8;   // AsyncFrameSource: most frames waiting between decoder and consumer
+  // With sample_fps at most a third of the nominal rate, do not decode frames no other frame depends on
+  // (FFmpeg AVDISCARD_NONREF, e.g. H.264 B-frames): the grid then takes the first *decoded* frame at or
+  // after each grid time; t_sec stays exact, frame_index is estimated from t_sec.
+  bool skip_nonref_when_sampling = true;
 };
 
 // What happened while decoding. Final once next() has returned false.

@@ -128,8 +128,8 @@ TEST(SessionAnalyzer, SampledRateAnalysesFewerFramesOnTheTimeGrid) {
   const AnalysisRun& r = analyse("fer_woman2.mp4", 5.0);
   EXPECT_NEAR(static_cast<double>(r.frames.size()), 78.0, 1.0);
   for (size_t k = 1; k < r.frames.size(); ++k)
-    EXPECT_NEAR(r.frames[k].front().t_sec - r.frames[k - 1].front().t_sec, 0.2, 0.034);
-  EXPECT_EQ(r.summary.decode.frames_decoded, 464);
+    EXPECT_NEAR(r.frames[k].front().t_sec - r.frames[k - 1].front().t_sec, 0.2, 0.101);  // B-frames skipped
+  EXPECT_LT(r.summary.decode.frames_decoded, 464);
 }
 
 }  // namespace

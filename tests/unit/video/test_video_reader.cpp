@@ -87,7 +87,7 @@ TEST(VideoReader, PicturesMatchOpenCvsOwnDecoder) {
 
 TEST(VideoReader, SamplingAtFiveFpsFollowsTheGrid) {
   PSYFACE_REQUIRE_SHARED("data/videos/fer_woman2.mp4");
-  const ReadResult r = read_file(shared_video("fer_woman2.mp4"), {.sample_fps = 5});
+  const ReadResult r = read_file(shared_video("fer_woman2.mp4"), {.sample_fps = 5, .skip_nonref_when_sampling = false});
   ASSERT_NEAR(static_cast<double>(r.frames.size()), 78.0, 1.0);
   for (size_t i = 0; i < r.frames.size(); ++i) {
     EXPECT_GE(r.frames[i].t_sec, i * 0.2 - 1e-6) << "sample " << i;  // first frame at/after grid point
@@ -99,6 +99,24 @@ TEST(VideoReader, SamplingAtFiveFpsFollowsTheGrid) {
   }
   EXPECT_EQ(r.report.frames_decoded, 464);  // all decoded, only the selected converted
   EXPECT_EQ(r.report.frames_delivered, static_cast<int64_t>(r.frames.size()));
+  EXPECT_FALSE(r.report.truncated);
+}
+
+TEST(VideoReader, SamplingSkipsNonReferenceFramesButKeepsExactTimes) {
+  PSYFACE_REQUIRE_SHARED("data/videos/fer_woman2.mp4");
+  const ReadResult all = read_file(shared_video("fer_woman2.mp4"), {});
+  const ReadResult r = read_file(shared_video("fer_woman2.mp4"), {.sample_fps = 5});
+  ASSERT_NEAR(static_cast<double>(r.frames.size()), 78.0, 1.0);
+  EXPECT_LT(r.report.frames_decoded, 464);  // B-frames were not decoded
+  EXPECT_TRUE(r.report.frame_index_estimated);
+  for (size_t i = 0; i < r.frames.size(); ++i) {
+    EXPECT_GE(r.frames[i].t_sec, i * 0.2 - 1e-6) << "sample " << i;
+    EXPECT_LT(r.frames[i].t_sec, i * 0.2 + 4 / 29.97) << "sample " << i;  // a skipped frame moves it ≤ 3 frames
+    // the time is that of the real frame with this index: compare with the every-frame read
+    const auto k = static_cast<size_t>(r.frames[i].frame_index);
+    ASSERT_LT(k, all.frames.size());
+    EXPECT_NEAR(all.frames[k].t_sec, r.frames[i].t_sec, 1e-6) << "sample " << i;
+  }
   EXPECT_FALSE(r.report.truncated);
 }
 
