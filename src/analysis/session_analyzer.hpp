@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/person_observer.hpp"
 #include "faces/face_tracker.hpp"
 #include "models/emotion_classifier.hpp"
 #include "psyface/records.hpp"
@@ -25,10 +26,13 @@ struct AnalyzeOptions {
   float large_yaw_deg = 45.0f;      // flag_large_yaw when |yaw| exceeds this
   bool landmarks = false;           // keep 468 landmark positions per row
   size_t queue_frames = 8;          // capacity of each queue between threads
+  PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
+  enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is
 };
 
 struct StageTimes {
   double decode_wait_ms = 0, detect_ms = 0, mesh_ms = 0, crop_geometry_ms = 0, emotion_ms = 0, write_ms = 0;
+  double persons_ms = 0;  // identity embeddings and layout sampling
 };
 
 struct AnalyzeSummary {
@@ -41,6 +45,7 @@ struct AnalyzeSummary {
   double wall_sec = 0;
   bool cancelled = false;
   std::vector<models::ModelProvenance> models;
+  PersonResult persons;  // track → person → role, decided after the last frame
 };
 
 struct AnalyzeCallbacks {

@@ -17,7 +17,10 @@
 #include "cli/commands.hpp"
 #include "psyface/error.hpp"
 #include "psyface/version.hpp"
+#include "faces/patient_reference.hpp"
 #include "report/frames_csv.hpp"
+#include "report/person_columns.hpp"
+#include "report/two_camera_merge.hpp"
 #include "util/atomic_file.hpp"
 #include "util/progress.hpp"
 #include "video/probe.hpp"
@@ -34,6 +37,13 @@ struct AnalyzeCliOptions {
   std::string out_dir = "psyface-out";
   analysis::AnalyzeOptions a;
   std::string tta = "none";
+  std::string layout = "auto";
+  std::string patient = "left";
+  bool no_persons = false;
+  std::string patient_ref;         // study reference embedding: created when missing, checked otherwise
+  float ref_threshold = faces::kMobileFaceNetPersonThreshold;
+  std::string patient_video, therapist_video;
+  double offset_sec = 0;
   ModelRunOptions run;
 };
 
@@ -69,7 +79,39 @@ nlohmann::json options_json() {
           {"crop_margin", a.crop_margin},
           {"low_confidence", a.low_confidence},
           {"large_yaw_deg", a.large_yaw_deg},
-          {"landmarks", a.landmarks}};
+          {"landmarks", a.landmarks},
+          {"persons", !g_opts.no_persons},
+          {"embedding_model", a.persons.embedding_model},
+          {"person_similarity", a.persons.identity.min_similarity},
+          {"layout", g_opts.layout},
+          {"patient", g_opts.patient},
+          {"min_presence", a.persons.roles.min_presence},
+          {"patient_ref", g_opts.patient_ref},
+          {"patient_video", g_opts.patient_video},
+          {"therapist_video", g_opts.therapist_video},
+          {"offset_sec", g_opts.offset_sec}};
+}
+
+nlohmann::json persons_json(const analysis::PersonResult& p) {
+  nlohmann::json persons = nlohmann::json::array();
+  for (const auto& person : p.persons.persons) {
+    auto role = p.roles.roles.find(person.person_id);
+    auto why = p.roles.reasons.find(person.person_id);
+    persons.push_back({{"person_id", person.person_id},
+                       {"tracks", person.track_ids},
+                       {"frames", person.frames},
+                       {"embeddings", person.embeddings},
+                       {"first_sec", person.first_t_sec},
+                       {"last_sec", person.last_t_sec},
+                       {"role", role == p.roles.roles.end() ? "unknown" : std::string(faces::role_name(role->second))},
+                       {"reason", why == p.roles.reasons.end() ? "" : why->second}});
+  }
+  return {{"layout", faces::layout_name(p.roles.layout)},
+          {"layout_reason", p.roles.layout_reason},
+          {"divider_x_norm", p.layout.divider_x_norm},
+          {"layout_evidence", p.layout.evidence},
+          {"embeddings_computed", p.embeddings},
+          {"persons", persons}};
 }
 
 nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string& started) {
@@ -100,7 +142,8 @@ nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string
           {"timing_ms",
            {{"wall", s.wall_sec * 1000}, {"decode_wait", t.decode_wait_ms}, {"detect", t.detect_ms},
             {"mesh", t.mesh_ms}, {"crop_geometry", t.crop_geometry_ms}, {"emotion", t.emotion_ms},
-            {"write", t.write_ms}}},
+            {"write", t.write_ms}, {"persons", t.persons_ms}}},
+          {"persons", persons_json(s.persons)},
           {"cancelled", s.cancelled}};
 }
 
@@ -122,23 +165,27 @@ void print_track_means(const std::map<int, TrackMeans>& tracks, int64_t frames) 
   }
 }
 
-void run_analyze() {
-  const auto models_dir = apply_model_run_options(g_opts.run);
-  av_log_set_level(AV_LOG_ERROR);
-  g_opts.a.emotion.tta_flip = g_opts.tta == "flip";
-  const std::filesystem::path video = g_opts.video;
+struct VideoRun {
+  analysis::AnalyzeSummary summary;
+  std::filesystem::path csv, sidecar;
+  bool ok = false;  // complete (not interrupted)
+};
+
+// Analyses one video into out/<stem>.frames.csv (+ person_id, role) and out/<stem>.analysis.json.
+VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::path& models_dir,
+                     analysis::AnalyzeOptions a, const std::filesystem::path& out) {
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
-  const std::filesystem::path out = g_opts.out_dir;
+  const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
   const std::string stem = video.stem().string();
   const std::string started = now_iso8601();
-
-  // Written as <stem>.frames.csv.tmp-<pid> and renamed at the end; an interrupted run is kept as
-  // <stem>.frames.partial.csv so it never replaces an earlier complete result.
-  report::FramesCsvWriter writer(out / (stem + ".frames.partial.csv"), g_opts.a.landmarks);
-  const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
-  const double end = g_opts.a.read.end_sec > 0 ? std::min(g_opts.a.read.end_sec, info.duration_sec) : info.duration_sec;
-  const double span = std::max(0.0, end - g_opts.a.read.start_sec);
-  const int64_t expected = g_opts.a.read.sample_fps > 0 ? static_cast<int64_t>(span * g_opts.a.read.sample_fps)
+  // Rows are written during the pass to <stem>.frames.partial.csv (through a temporary file); persons and
+  // roles are known only at the end, when the final table is written from it. An interrupted run keeps the
+  // partial files, so it never replaces an earlier complete result.
+  const auto partial_csv = out / (stem + ".frames.partial.csv");
+  report::FramesCsvWriter writer(partial_csv, a.landmarks);
+  const double end = a.read.end_sec > 0 ? std::min(a.read.end_sec, info.duration_sec) : info.duration_sec;
+  const double span = std::max(0.0, end - a.read.start_sec);
+  const int64_t expected = a.read.sample_fps > 0 ? static_cast<int64_t>(span * a.read.sample_fps)
                            : info.duration_sec > 0 ? static_cast<int64_t>(info.frame_count_estimate * span / info.duration_sec)
                                                    : 0;
   util::ProgressLine progress("analyze " + video.filename().string(), expected, "frames", !g_opts.run.quiet);
@@ -157,24 +204,35 @@ void run_analyze() {
   cb.on_progress = [&](int64_t done, double) { progress.update(done); };
   cb.should_stop = [] { return g_interrupted.load(); };
   std::signal(SIGINT, on_sigint);
-  const auto summary = analysis::analyze_video(video, models_dir, g_opts.a, cb);
+  VideoRun run;
+  run.summary = analysis::analyze_video(video, models_dir, a, cb);
   std::signal(SIGINT, SIG_DFL);
   progress.finish();
   writer.commit();
+  const auto& summary = run.summary;
 
-  const bool partial = summary.cancelled;
-  const auto final_csv = out / (stem + (partial ? ".frames.partial.csv" : ".frames.csv"));
-  if (!partial) std::filesystem::rename(out / (stem + ".frames.partial.csv"), final_csv);
-  const auto sidecar = out / (stem + (partial ? ".analysis.partial.json" : ".analysis.json"));
-  util::write_file_atomic(sidecar, summary_json(summary, started).dump(2) + "\n");
+  run.ok = !summary.cancelled;
+  run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
+  if (run.ok) {
+    report::add_person_columns(partial_csv, run.csv, [&](int track) {
+      return report::PersonLabel{summary.persons.person_of(track),
+                                 std::string(faces::role_name(summary.persons.role_of(track)))};
+    });
+    std::filesystem::remove(partial_csv);
+  }
+  run.sidecar = out / (stem + (run.ok ? ".analysis.json" : ".analysis.partial.json"));
+  util::write_file_atomic(run.sidecar, summary_json(summary, started).dump(2) + "\n");
 
   std::cerr << "psyface: " << summary.frames_analysed << " frames analysed (" << summary.face_rows << " face rows, "
-            << summary.no_face_rows << " frames without a face, " << summary.tracks << " tracks) in "
-            << util::format_duration(summary.wall_sec) << " = "
-            << (summary.wall_sec > 0 ? summary.frames_analysed / summary.wall_sec : 0) << " frames/s\n"
-            << "psyface: wrote " << final_csv.string() << " and " << sidecar.string() << "\n";
+            << summary.no_face_rows << " frames without a face, " << summary.tracks << " tracks, "
+            << summary.persons.persons.persons.size() << " persons) in " << util::format_duration(summary.wall_sec)
+            << " = " << (summary.wall_sec > 0 ? summary.frames_analysed / summary.wall_sec : 0) << " frames/s\n";
+  for (const auto& [person, role] : summary.persons.roles.roles)
+    std::cerr << "psyface: person " << person << ": " << faces::role_name(role) << " ("
+              << summary.persons.roles.reasons.at(person) << ")\n";
+  std::cerr << "psyface: wrote " << run.csv.string() << " and " << run.sidecar.string() << "\n";
   print_track_means(means, summary.frames_analysed);
-  if (partial) {
+  if (!run.ok) {
     std::cerr << "psyface: interrupted: results up to t=" << summary.decode.last_t_sec << " s kept as partial files\n";
     set_exit_status(130);
   } else if (summary.decode.truncated) {
@@ -183,12 +241,94 @@ void run_analyze() {
               << " s could not be decoded (" << summary.decode.first_error << "); results up to the cut were written\n";
     set_exit_status(static_cast<int>(ErrorCode::Input));
   }
+  return run;
+}
+
+// --patient-ref: creates the study's reference embedding from this session's patient, or checks the
+// patient against it. Returns what goes into the sidecar.
+nlohmann::json check_patient_reference(const VideoRun& run, const std::string& video) {
+  const auto& p = run.summary.persons;
+  const faces::IdentifiedPerson* patient = nullptr;
+  for (const auto& person : p.persons.persons) {
+    auto it = p.roles.roles.find(person.person_id);
+    if (it != p.roles.roles.end() && it->second == faces::Role::Patient) patient = &person;
+  }
+  nlohmann::json j = {{"file", g_opts.patient_ref}};
+  if (!patient || patient->mean_embedding.empty()) {
+    std::cerr << "psyface: warning: no patient with an identity embedding in " << video
+              << "; the patient reference was not used\n";
+    j["status"] = "no patient";
+    return j;
+  }
+  if (!std::filesystem::exists(g_opts.patient_ref)) {
+    faces::PatientReference ref{p.embedding_model, p.embedding_sha256, patient->mean_embedding, patient->embeddings,
+                                video, now_iso8601()};
+    faces::write_patient_reference(g_opts.patient_ref, ref);
+    std::cerr << "psyface: created patient reference " << g_opts.patient_ref << " from person " << patient->person_id << "\n";
+    j["status"] = "created";
+    return j;
+  }
+  const auto ref = faces::read_patient_reference(g_opts.patient_ref);
+  if (ref.model != p.embedding_model || ref.embedding.size() != patient->mean_embedding.size())
+    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding model '" + ref.model +
+                                      "', this run uses '" + p.embedding_model + "'");
+  const float sim = faces::FaceEmbedder::cosine(ref.embedding, patient->mean_embedding);
+  j["similarity"] = sim;
+  j["threshold"] = g_opts.ref_threshold;
+  j["status"] = sim >= g_opts.ref_threshold ? "match" : "mismatch";
+  if (sim < g_opts.ref_threshold)
+    std::cerr << "psyface: warning: the person labelled patient in " << video
+              << " does not match the patient reference (similarity " << sim << " < " << g_opts.ref_threshold
+              << "); check --patient / --layout\n";
+  else
+    std::cerr << "psyface: patient matches the reference (similarity " << sim << ")\n";
+  return j;
+}
+
+void add_to_sidecar(const VideoRun& run, const std::string& key, const nlohmann::json& value) {
+  auto j = nlohmann::json::parse(util::read_file(run.sidecar));
+  j[key] = value;
+  util::write_file_atomic(run.sidecar, j.dump(2) + "\n");
+}
+
+void run_analyze() {
+  const auto models_dir = apply_model_run_options(g_opts.run);
+  av_log_set_level(AV_LOG_ERROR);
+  auto a = g_opts.a;
+  a.emotion.tta_flip = g_opts.tta == "flip";
+  a.persons.enabled = !g_opts.no_persons;
+  a.persons.layout = faces::parse_layout(g_opts.layout);
+  a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
+  const std::filesystem::path out = g_opts.out_dir;
+  const bool two_cameras = !g_opts.patient_video.empty() || !g_opts.therapist_video.empty();
+  if (two_cameras) {
+    if (g_opts.patient_video.empty() || g_opts.therapist_video.empty() || !g_opts.video.empty())
+      throw Error(ErrorCode::Usage, "two-camera input needs both --patient-video and --therapist-video and no VIDEO");
+    a.camera = analysis::AnalyzeOptions::Camera::A;
+    const VideoRun pa = analyze_one(g_opts.patient_video, models_dir, a, out);
+    if (!pa.ok) return;
+    if (!g_opts.patient_ref.empty()) add_to_sidecar(pa, "patient_reference", check_patient_reference(pa, g_opts.patient_video));
+    a.camera = analysis::AnalyzeOptions::Camera::B;
+    const VideoRun tb = analyze_one(g_opts.therapist_video, models_dir, a, out);
+    if (!tb.ok) return;
+    const auto dyad = out / (std::filesystem::path(g_opts.patient_video).stem().string() + "+" +
+                             std::filesystem::path(g_opts.therapist_video).stem().string() + ".frames.csv");
+    const auto m = report::merge_two_cameras({pa.csv, {}, "unknown"}, {tb.csv, {}, "unknown"}, dyad,
+                                             {g_opts.offset_sec, "face_id"});
+    std::cerr << "psyface: wrote the two-camera table " << dyad.string() << " (" << m.rows_a << " rows from A, "
+              << m.rows_b << " from B, B shifted by " << g_opts.offset_sec << " s)\n";
+    return;
+  }
+  if (g_opts.video.empty()) throw Error(ErrorCode::Usage, "give a VIDEO (or --patient-video and --therapist-video)");
+  const VideoRun run = analyze_one(g_opts.video, models_dir, a, out);
+  if (run.ok && !g_opts.patient_ref.empty())
+    add_to_sidecar(run, "patient_reference", check_patient_reference(run, g_opts.video));
 }
 
 Registrar reg([](CLI::App& app) {
   auto& o = g_opts;
   auto* cmd = app.add_subcommand("analyze", "Per-frame facial affect for a session video → DIR/<stem>.frames.csv");
-  cmd->add_option("VIDEO", o.video, "Video file (any format FFmpeg reads)")->required();
+  cmd->add_option("VIDEO", o.video, "Video file (any format FFmpeg reads)");
   cmd->add_option("-o,--out", o.out_dir, "Output folder")->capture_default_str();
   cmd->add_option("--fps", o.a.read.sample_fps, "Analyse N frames per second (0 = every frame)")->capture_default_str();
   cmd->add_option("--start", o.a.read.start_sec, "Start time in seconds")->capture_default_str();
@@ -210,6 +350,27 @@ Registrar reg([](CLI::App& app) {
       ->check(CLI::IsMember({"none", "flip"}))
       ->capture_default_str();
   cmd->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
+  cmd->add_option("--layout", o.layout, "auto, split (two regions: split screen or one wide shot), single, two-cameras")
+      ->check(CLI::IsMember({"auto", "split", "single", "two-cameras"}))
+      ->capture_default_str();
+  cmd->add_option("--patient", o.patient, "Who is the patient: left, right, largest or person:N")->capture_default_str();
+  cmd->add_option("--min-presence", o.a.persons.roles.min_presence,
+                  "Persons in a smaller share of analysed frames get role 'other'")
+      ->capture_default_str();
+  cmd->add_option("--person-similarity", o.a.persons.identity.min_similarity,
+                  "Cosine similarity at which two tracks are the same person")
+      ->capture_default_str();
+  cmd->add_flag("--no-persons", o.no_persons, "No identity embeddings: person_id = -1, role unknown");
+  cmd->add_option("--patient-ref", o.patient_ref,
+                  "Study reference embedding of this patient (JSON): created from this session when missing, "
+                  "otherwise the patient is checked against it");
+  cmd->add_option("--ref-threshold", o.ref_threshold, "Similarity below which the patient does not match the reference")
+      ->capture_default_str();
+  cmd->add_option("--patient-video", o.patient_video, "Two cameras: the video filming the patient");
+  cmd->add_option("--therapist-video", o.therapist_video, "Two cameras: the video filming the therapist");
+  cmd->add_option("--offset-sec", o.offset_sec,
+                  "Two cameras: therapist-video time + offset = patient-video time (> 0: B started later)")
+      ->capture_default_str();
   cmd->add_flag("--landmarks", o.a.landmarks, "Also write the 468 landmark positions (x_0..x_467, y_0..y_467)");
   add_model_run_options(cmd, o.run);
   cmd->callback(run_analyze);

@@ -15,7 +15,7 @@
 namespace psyface::faces {
 
 // Keypoint order of the MediaPipe face detectors. "Right"/"left" are the subject's: in an unmirrored
-// frame of a frontal face kRightEye has the smaller x (appears on the image left).
+// frame of a frontal face RightEye has the smaller x (appears on the image left).
 enum class FaceKeypoint : int { RightEye = 0, LeftEye, NoseTip, MouthCentre, RightEarTragion, LeftEarTragion };
 inline constexpr int kFaceKeypointCount = 6;
 

@@ -108,12 +108,12 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   const auto meta = nlohmann::json::parse(util::read_file(dir / "faceswap_test_video_03-2_faces.analysis.json"));
   EXPECT_EQ(meta["video"]["frames_analysed"], 90);
   EXPECT_EQ(meta["video"]["codec"], "h264");
-  EXPECT_EQ(meta["models"].size(), 4u);  // two emotion models, detector, face mesh
+  EXPECT_EQ(meta["models"].size(), 5u);  // two emotion models, detector, face mesh, identity embedding
   for (const auto& m : meta["models"]) EXPECT_EQ(m["sha256"].get<std::string>().size(), 64u);
   std::ifstream csv(dir / "faceswap_test_video_03-2_faces.frames.csv");
   std::string header;
   std::getline(csv, header);
-  EXPECT_EQ(header.rfind("frame,face_id,timestamp,success,confidence", 0), 0u);
+  EXPECT_EQ(header.rfind("frame,face_id,person_id,role,timestamp,success,confidence", 0), 0u);
   EXPECT_NE(header.find(",x_467,"), std::string::npos);
   int64_t rows = 0;
   for (std::string line; std::getline(csv, line);) ++rows;

@@ -1,0 +1,97 @@
+#include "analysis/person_observer.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace psyface::analysis {
+
+int PersonResult::person_of(int track_id) const {
+  auto it = persons.track_to_person.find(track_id);
+  return it == persons.track_to_person.end() ? -1 : it->second;
+}
+
+faces::Role PersonResult::role_of(int track_id) const {
+  auto it = roles.roles.find(person_of(track_id));
+  return it == roles.roles.end() ? faces::Role::Unknown : it->second;
+}
+
+PersonObserver::PersonObserver(const std::filesystem::path& models_dir, const PersonOptions& options,
+                               int frame_width_px, int frame_height_px)
+    : options_(options),
+      width_(std::max(frame_width_px, 1)),
+      height_(std::max(frame_height_px, 1)),
+      collector_(options.collector) {
+  if (options_.enabled) embedder_ = std::make_unique<faces::FaceEmbedder>(models_dir, options_.embedding_model);
+}
+
+void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector<faces::TrackedFace>& faces) {
+  if (!options_.enabled) return;
+  if (t_sec >= next_layout_sample_) {
+    layout_.add_frame(bgr);
+    next_layout_sample_ = t_sec + options_.layout_sample_every_sec;
+  }
+  for (const auto& f : faces) {
+    collector_.observe(f.track_id, t_sec, f.box_px);
+    auto& p = places_[f.track_id];
+    const double cx = (f.box_px.x + f.box_px.width / 2) / width_;
+    if (p.frames == 0) p.first_t = t_sec;
+    ++p.frames;
+    p.sum_cx += cx;
+    p.sum_cx2 += cx * cx;
+    p.sum_area += f.box_px.area() / (width_ * height_);
+    p.last_t = t_sec;
+    if (collector_.wants(f.track_id, t_sec)) {
+      const auto t0 = std::chrono::steady_clock::now();
+      collector_.add(f.track_id, t_sec, embedder_->embed(bgr, f.landmarks));
+      embed_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      ++embeddings_;
+    }
+  }
+}
+
+PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side_b, bool two_camera) {
+  PersonResult r;
+  r.embed_ms = embed_ms_;
+  r.embeddings = embeddings_;
+  if (!options_.enabled) return r;
+  r.embedding_model = embedder_->model_name();
+  r.embedding_sha256 = embedder_->model_checksum();
+  r.persons = faces::identify_persons(collector_.tracks(), options_.identity);
+
+  // Where each person sits: frame-weighted over the person's tracks.
+  std::vector<faces::PersonPlacement> placements;
+  for (const auto& person : r.persons.persons) {
+    faces::PersonPlacement pl;
+    pl.person_id = person.person_id;
+    double sum_cx = 0, sum_cx2 = 0, sum_area = 0;
+    bool first = true;
+    for (int track : person.track_ids) {
+      const auto& p = places_[track];
+      pl.frames += p.frames;
+      sum_cx += p.sum_cx, sum_cx2 += p.sum_cx2, sum_area += p.sum_area;
+      if (first || p.first_t < pl.first_t_sec) pl.first_t_sec = p.first_t;
+      if (first || p.last_t > pl.last_t_sec) pl.last_t_sec = p.last_t;
+      first = false;
+    }
+    if (pl.frames > 0) {
+      const double n = static_cast<double>(pl.frames);
+      pl.mean_center_x_norm = sum_cx / n;
+      pl.sd_center_x_norm = std::sqrt(std::max(0.0, sum_cx2 / n - pl.mean_center_x_norm * pl.mean_center_x_norm));
+      pl.mean_area_norm = sum_area / n;
+    }
+    placements.push_back(pl);
+  }
+  if (two_camera) {
+    r.roles = faces::assign_camera_roles(placements, session_frames,
+                                         two_camera_side_b ? faces::Camera::B : faces::Camera::A, options_.roles);
+    return r;
+  }
+  r.layout = layout_.result();
+  if (options_.layout != faces::Layout::Auto) r.layout.layout = options_.layout;
+  r.roles = faces::assign_roles(placements, session_frames, r.layout, options_.roles);
+  return r;
+}
+
+}  // namespace psyface::analysis

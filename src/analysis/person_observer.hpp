@@ -1,0 +1,68 @@
+// PersonObserver: runs beside the tracker (same thread) and gathers what identity clustering and role
+// assignment need, in bounded memory: identity embeddings sampled per track (FaceEmbedder +
+// TrackEmbeddingCollector), where each track sits in the frame, and a few downscaled frames for split-screen
+// detection. finish() groups tracks into persons and gives each person a role.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "faces/face_embedder.hpp"
+#include "faces/face_tracker.hpp"
+#include "faces/layout_detection.hpp"
+#include "faces/person_identity.hpp"
+#include "faces/roles.hpp"
+
+namespace psyface::analysis {
+
+struct PersonOptions {
+  bool enabled = true;                           // false: person_id = face_id, role unknown
+  std::string embedding_model = faces::kDefaultEmbeddingModel;
+  faces::PersonOptions identity;                 // similarity threshold, continuity gap
+  faces::CollectorOptions collector;             // embedding sampling
+  faces::Layout layout = faces::Layout::Auto;    // --layout
+  faces::RoleOptions roles;                      // --patient, --min-presence
+  double layout_sample_every_sec = 2.0;          // frames given to the split-screen detector
+};
+
+struct PersonResult {
+  faces::PersonAssignment persons;               // track → person, per-person mean embedding
+  faces::RoleAssignment roles;                   // person → role, with reasons
+  faces::LayoutInfo layout;                      // detector evidence
+  std::string embedding_model, embedding_sha256;
+  double embed_ms = 0;
+  int embeddings = 0;
+
+  int person_of(int track_id) const;             // -1 when unknown
+  faces::Role role_of(int track_id) const;       // Unknown when unknown
+};
+
+class PersonObserver {
+ public:
+  // throws Error(Model) when the embedding model is missing (only when enabled).
+  PersonObserver(const std::filesystem::path& models_dir, const PersonOptions& options, int frame_width_px,
+                 int frame_height_px);
+  // Called once per analysed frame with the tracker's output for it.
+  void observe(const cv::Mat& bgr, double t_sec, const std::vector<faces::TrackedFace>& faces);
+  // requires: all frames observed. session_frames = analysed frames.
+  PersonResult finish(int64_t session_frames, bool two_camera_side_b = false, bool two_camera = false);
+
+ private:
+  struct TrackPlace {
+    int64_t frames = 0;
+    double sum_cx = 0, sum_cx2 = 0, sum_area = 0, first_t = 0, last_t = 0;
+  };
+  PersonOptions options_;
+  double width_, height_;
+  std::unique_ptr<faces::FaceEmbedder> embedder_;
+  faces::TrackEmbeddingCollector collector_;
+  faces::LayoutDetector layout_;
+  double next_layout_sample_ = 0;
+  std::map<int, TrackPlace> places_;
+  double embed_ms_ = 0;
+  int embeddings_ = 0;
+};
+
+}  // namespace psyface::analysis

@@ -1,0 +1,212 @@
+#include "report/two_camera_merge.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <vector>
+
+#include "psyface/error.hpp"
+#include "report/csv.hpp"
+#include "util/atomic_file.hpp"
+
+namespace psyface::report {
+namespace {
+
+// Reads a CSV file one record per line (RFC 4180 quoting within a line; frames.csv has no line breaks
+// inside fields), keeping the line number for messages.
+class CsvLineReader {
+ public:
+  explicit CsvLineReader(std::filesystem::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
+    if (!in_) throw Error(ErrorCode::Input, path_.string() + ": cannot open");
+    if (!next()) throw Error(ErrorCode::Input, path_.string() + ": empty file, expected a header line");
+    if (!fields_.empty() && fields_[0].rfind("\xEF\xBB\xBF", 0) == 0) fields_[0].erase(0, 3);  // UTF-8 BOM
+    header_ = fields_;
+  }
+
+  // ensures: true with the next non-blank line's fields, or false at the end of the file.
+  bool next() {
+    while (std::getline(in_, line_)) {
+      ++line_number_;
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      if (line_.find_first_not_of(" \t") == std::string::npos) continue;
+      split();
+      return true;
+    }
+    if (in_.bad()) fail("read error");
+    return false;
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(ErrorCode::Input, path_.string() + " line " + std::to_string(line_number_) + ": " + what);
+  }
+
+  const std::vector<std::string>& header() const { return header_; }
+  const std::vector<std::string>& fields() const { return fields_; }
+  const std::filesystem::path& path() const { return path_; }
+
+  // The index of a header column. throws Error(Input) naming the file when absent.
+  size_t column(const std::string& name) const {
+    const auto it = std::find(header_.begin(), header_.end(), name);
+    if (it == header_.end())
+      throw Error(ErrorCode::Input, path_.string() + " line 1: no column \"" + name +
+                                        "\" (not a psyface frames.csv table? see docs/output-format.md)");
+    return static_cast<size_t>(it - header_.begin());
+  }
+
+ private:
+  void split() {
+    fields_.clear();
+    std::string field;
+    bool quoted = false;
+    for (size_t i = 0; i < line_.size(); ++i) {
+      const char ch = line_[i];
+      if (quoted) {
+        if (ch != '"') {
+          field += ch;
+        } else if (i + 1 < line_.size() && line_[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        fields_.push_back(std::move(field));
+        field.clear();
+      } else {
+        field += ch;
+      }
+    }
+    if (quoted) fail("unterminated quoted field");
+    fields_.push_back(std::move(field));
+  }
+
+  std::filesystem::path path_;
+  std::ifstream in_;
+  std::string line_;
+  int64_t line_number_ = 0;
+  std::vector<std::string> header_, fields_;
+};
+
+// One camera's side of the merge: the reader, the current row's time and role, and its checks.
+struct CameraStream {
+  const char* name;
+  const CameraFrames& cam;
+  CsvLineReader reader;
+  double offset_sec;
+  size_t time_col = 0, id_col = 0;
+  size_t role_col = std::string::npos;  // an input role column (report/person_columns), else npos
+  double t_sec = 0, previous_t_sec = -INFINITY;
+  std::string role;
+  bool has_row = false;
+  int64_t rows = 0;
+
+  CameraStream(const char* camera_name, const CameraFrames& c, double offset, const std::string& id_column)
+      : name(camera_name), cam(c), reader(c.frames_csv), offset_sec(offset) {
+    reader.column("frame");
+    time_col = reader.column("timestamp");
+    id_col = reader.column(id_column);
+    const auto& h = reader.header();
+    if (const auto it = std::find(h.begin(), h.end(), "role"); it != h.end()) role_col = it - h.begin();
+  }
+
+  // ensures: has_row with the next row parsed (time shifted and rounded to 0.1 ms, role looked up).
+  void advance() {
+    has_row = reader.next();
+    if (!has_row) return;
+    const auto& f = reader.fields();
+    if (f.size() != reader.header().size())
+      reader.fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(reader.header().size()));
+    double t = 0;
+    if (!parse(f[time_col], t) || !std::isfinite(t)) reader.fail("unparsable timestamp \"" + f[time_col] + "\"");
+    if (t < previous_t_sec)
+      reader.fail("timestamp " + f[time_col] + " is earlier than the row before; rows must be in time order");
+    previous_t_sec = t;
+    t_sec = offset_sec == 0 ? t : std::round((t + offset_sec) * 1e4) / 1e4;
+    // An input role column is kept unless this camera's role map is given.
+    role = role_col != std::string::npos && cam.role_by_id.empty() ? f[role_col] : role_of(f[id_col]);
+    ++rows;
+  }
+
+  std::string role_of(const std::string& id_text) const {
+    if (id_text == "NA" || id_text.empty()) return "NA";
+    int id = 0;
+    const auto r = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (r.ec != std::errc() || r.ptr != id_text.data() + id_text.size())
+      reader.fail("unparsable " + reader.header()[id_col] + " \"" + id_text + "\"");
+    if (id < 0) return "NA";
+    const auto it = cam.role_by_id.find(id);
+    return it != cam.role_by_id.end() ? it->second : cam.unlisted_role;
+  }
+
+  static bool parse(const std::string& s, double& v) {
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+  }
+};
+
+void check_same_header(const CameraStream& a, const CameraStream& b) {
+  const auto& ha = a.reader.header();
+  const auto& hb = b.reader.header();
+  for (size_t k = 0; k < std::max(ha.size(), hb.size()); ++k) {
+    const std::string ca = k < ha.size() ? ha[k] : "(none)", cb = k < hb.size() ? hb[k] : "(none)";
+    if (ca != cb)
+      throw Error(ErrorCode::Input, b.reader.path().string() + " line 1: column " + std::to_string(k + 1) + " is \"" +
+                                        cb + "\" but \"" + ca + "\" in " + a.reader.path().string() +
+                                        " (analyse both videos with the same options, e.g. --landmarks)");
+  }
+}
+
+void write_row(std::ofstream& out, std::string& line, const CameraStream& s) {
+  line.assign(s.name);
+  if (s.role_col == std::string::npos) {
+    line += ',';
+    line += csv_field(s.role);
+  }
+  const auto& f = s.reader.fields();
+  for (size_t k = 0; k < f.size(); ++k) {
+    line += ',';
+    if (k == s.role_col) {
+      line += csv_field(s.role);
+    } else if (k == s.time_col && s.offset_sec != 0) {
+      char buf[48];
+      const auto r = std::to_chars(buf, buf + sizeof buf, s.t_sec, std::chars_format::fixed, 4);
+      line.append(buf, r.ptr);
+    } else {
+      line += csv_field(f[k]);
+    }
+  }
+  line += '\n';
+  out << line;
+}
+
+}  // namespace
+
+TwoCameraMergeSummary merge_two_cameras(const CameraFrames& a, const CameraFrames& b,
+                                        const std::filesystem::path& out, const TwoCameraMergeOptions& options) {
+  if (!std::isfinite(options.offset_sec)) throw Error(ErrorCode::Usage, "two-camera offset must be a finite number");
+  CameraStream sa("A", a, 0.0, options.id_column);
+  CameraStream sb("B", b, options.offset_sec, options.id_column);
+  check_same_header(sa, sb);
+  util::AtomicFile file(out);
+  std::ofstream& os = file.stream();
+  std::string line = sa.role_col == std::string::npos ? "camera,role" : "camera";
+  for (const auto& c : sa.reader.header()) {
+    line += ',';
+    line += csv_field(c);
+  }
+  os << line << '\n';
+  sa.advance();
+  sb.advance();
+  while (sa.has_row || sb.has_row) {
+    CameraStream& s = !sb.has_row || (sa.has_row && sa.t_sec <= sb.t_sec) ? sa : sb;
+    write_row(os, line, s);
+    s.advance();
+  }
+  file.commit();
+  return {sa.rows, sb.rows};
+}
+
+}  // namespace psyface::report
