@@ -5,6 +5,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -118,6 +121,48 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   int64_t rows = 0;
   for (std::string line; std::getline(csv, line);) ++rows;
   EXPECT_EQ(rows, 180);  // two faces in each of 90 frames
+  fs::remove_all(dir);
+}
+
+TEST(Cli, TwoCamerasGiveOneTableWithBothRolesOnOneTimeAxis) {
+  PSYFACE_REQUIRE_SHARED("data/videos/pyfeat_WolfgangLanger_Pexels.mp4");
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("twocam");
+  const auto v = test::shared_dir() / "data/videos";
+  const Result r = run("analyze --patient-video " + (v / "fer_woman2.mp4").string() + " --therapist-video " +
+                       (v / "pyfeat_WolfgangLanger_Pexels.mp4").string() + " --offset-sec 1.5 --end 4 --fps 10 -q --out " +
+                       dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto table = dir / "fer_woman2+pyfeat_WolfgangLanger_Pexels.frames.csv";
+  ASSERT_TRUE(fs::exists(table)) << r.err;
+  std::ifstream csv(table);
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line.rfind("camera,frame,face_id,person_id,role,timestamp,", 0), 0u) << line;
+  double last_t = -1, min_b = 1e9;
+  std::map<std::string, std::set<std::string>> roles;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    const double t = std::stod(f[5]);
+    EXPECT_GE(t, last_t) << line;  // one time axis, in order
+    last_t = t;
+    if (f[6] == "1") roles[f[0]].insert(f[4]);
+    if (f[0] == "B") min_b = std::min(min_b, t);
+  }
+  EXPECT_EQ(roles["A"], std::set<std::string>{"patient"});
+  EXPECT_EQ(roles["B"], std::set<std::string>{"therapist"});
+  EXPECT_NEAR(min_b, 1.5, 1e-6);  // B's first frame (t = 0) moved by the offset
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SynchronyOnATableWithoutRolesFailsClearly) {
+  const auto dir = temp_dir("sync");
+  { std::ofstream(dir / "x.frames.csv") << "frame,face_id,timestamp,success\n0,0,0.0,1\n"; }
+  const Result r = run("synchrony " + (dir / "x.frames.csv").string() + " --out " + dir.string() + " -q");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("no 'role' column"), std::string::npos) << r.err;
   fs::remove_all(dir);
 }
 
