@@ -5,6 +5,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "faces/face_geometry.hpp"
+
 namespace psyface::analysis {
 
 int PersonResult::person_of(int track_id) const {
@@ -42,7 +44,9 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
     p.sum_cx2 += cx * cx;
     p.sum_area += f.box_px.area() / (width_ * height_);
     p.last_t = t_sec;
-    if (collector_.wants(f.track_id, t_sec)) {
+    // Only frontal, confident, large-enough faces: the identity thresholds were measured on those.
+    if (collector_.wants(f.track_id, t_sec) &&
+        faces::worth_embedding(f.landmarks.presence, faces::measure_geometry(f.landmarks).yaw_deg, f.box_px.width)) {
       const auto t0 = std::chrono::steady_clock::now();
       collector_.add(f.track_id, t_sec, embedder_->embed(bgr, f.landmarks));
       embed_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

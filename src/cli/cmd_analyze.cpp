@@ -41,7 +41,7 @@ struct AnalyzeCliOptions {
   std::string patient = "left";
   bool no_persons = false;
   std::string patient_ref;         // study reference embedding: created when missing, checked otherwise
-  float ref_threshold = faces::kMobileFaceNetPersonThreshold;
+  float ref_threshold = -1;       // -1 = the identity threshold of the embedding model
   std::string patient_video, therapist_video;
   double offset_sec = 0;
   ModelRunOptions run;
@@ -154,12 +154,14 @@ struct TrackMeans {
   double smile = 0;
 };
 
-void print_track_means(const std::map<int, TrackMeans>& tracks, int64_t frames) {
-  std::printf("%-6s %7s %7s", "track", "frames", "share");
+void print_track_means(const std::map<int, TrackMeans>& tracks, int64_t frames, const analysis::PersonResult& persons) {
+  std::printf("%-6s %-7s %-10s %7s %7s", "track", "person", "role", "frames", "share");
   for (auto n : kEmotionNames) std::printf(" %9.9s", std::string(n).c_str());
   std::printf(" %7s\n", "smile");
   for (const auto& [id, t] : tracks) {
-    std::printf("%-6d %7lld %7.3f", id, static_cast<long long>(t.rows), frames ? double(t.rows) / frames : 0.0);
+    std::printf("%-6d %-7d %-10s %7lld %7.3f", id, persons.person_of(id),
+                std::string(faces::role_name(persons.role_of(id))).c_str(), static_cast<long long>(t.rows),
+                frames ? double(t.rows) / frames : 0.0);
     for (double v : t.p) std::printf(" %9.3f", v / t.rows);
     std::printf(" %7.3f\n", t.smile / t.rows);
   }
@@ -231,7 +233,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
     std::cerr << "psyface: person " << person << ": " << faces::role_name(role) << " ("
               << summary.persons.roles.reasons.at(person) << ")\n";
   std::cerr << "psyface: wrote " << run.csv.string() << " and " << run.sidecar.string() << "\n";
-  print_track_means(means, summary.frames_analysed);
+  print_track_means(means, summary.frames_analysed, summary.persons);
   if (!run.ok) {
     std::cerr << "psyface: interrupted: results up to t=" << summary.decode.last_t_sec << " s kept as partial files\n";
     set_exit_status(130);
@@ -261,8 +263,8 @@ nlohmann::json check_patient_reference(const VideoRun& run, const std::string& v
     return j;
   }
   if (!std::filesystem::exists(g_opts.patient_ref)) {
-    faces::PatientReference ref{p.embedding_model, p.embedding_sha256, patient->mean_embedding, patient->embeddings,
-                                video, now_iso8601()};
+    faces::PatientReference ref{p.embedding_model, p.embedding_sha256, faces::kEmbeddingRecipe,
+                                patient->mean_embedding, patient->embeddings, video, now_iso8601()};
     faces::write_patient_reference(g_opts.patient_ref, ref);
     std::cerr << "psyface: created patient reference " << g_opts.patient_ref << " from person " << patient->person_id << "\n";
     j["status"] = "created";
@@ -272,13 +274,17 @@ nlohmann::json check_patient_reference(const VideoRun& run, const std::string& v
   if (ref.model != p.embedding_model || ref.embedding.size() != patient->mean_embedding.size())
     throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding model '" + ref.model +
                                       "', this run uses '" + p.embedding_model + "'");
+  if (ref.recipe != faces::kEmbeddingRecipe)
+    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding recipe '" + ref.recipe +
+                                      "', this psyface uses '" + faces::kEmbeddingRecipe + "'; rebuild the reference");
+  const float threshold = g_opts.ref_threshold >= 0 ? g_opts.ref_threshold : faces::person_threshold(p.embedding_model);
   const float sim = faces::FaceEmbedder::cosine(ref.embedding, patient->mean_embedding);
   j["similarity"] = sim;
-  j["threshold"] = g_opts.ref_threshold;
-  j["status"] = sim >= g_opts.ref_threshold ? "match" : "mismatch";
-  if (sim < g_opts.ref_threshold)
+  j["threshold"] = threshold;
+  j["status"] = sim >= threshold ? "match" : "mismatch";
+  if (sim < threshold)
     std::cerr << "psyface: warning: the person labelled patient in " << video
-              << " does not match the patient reference (similarity " << sim << " < " << g_opts.ref_threshold
+              << " does not match the patient reference (similarity " << sim << " < " << threshold
               << "); check --patient / --layout\n";
   else
     std::cerr << "psyface: patient matches the reference (similarity " << sim << ")\n";
@@ -364,7 +370,8 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("--patient-ref", o.patient_ref,
                   "Study reference embedding of this patient (JSON): created from this session when missing, "
                   "otherwise the patient is checked against it");
-  cmd->add_option("--ref-threshold", o.ref_threshold, "Similarity below which the patient does not match the reference")
+  cmd->add_option("--ref-threshold", o.ref_threshold,
+                  "Similarity below which the patient does not match the reference (-1 = the model's identity threshold)")
       ->capture_default_str();
   cmd->add_option("--patient-video", o.patient_video, "Two cameras: the video filming the patient");
   cmd->add_option("--therapist-video", o.therapist_video, "Two cameras: the video filming the therapist");

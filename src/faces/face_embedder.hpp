@@ -73,10 +73,10 @@ class FaceEmbedder {
   const std::string& model_checksum() const { return model_.checksum(); }
 
  private:
-  models::DnnModel model_;
-  std::vector<float> raw_embedding(const cv::Mat& crop_bgr);
+  std::vector<float> raw_embedding(const cv::Mat& crop_bgr);  // the network's output, as it is
 
-  int output_index_ = 0;   // which manifest output is the embedding
+  models::DnnModel model_;
+  int output_index_ = 0;              // which manifest output is the embedding
   std::vector<float> grey_response_;  // raw output for a uniform (128, 128, 128) crop
   int dimension_ = 0;
   int input_size_px_ = 0;

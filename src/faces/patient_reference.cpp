@@ -21,6 +21,7 @@ PatientReference read_patient_reference(const std::filesystem::path& path) {
     PatientReference r;
     r.model = j.at("model");
     r.model_sha256 = j.at("model_sha256");
+    r.recipe = j.at("recipe");
     r.embedding = j.at("embedding").get<std::vector<float>>();
     r.samples = j.at("samples");
     r.created_from = j.value("created_from", "");
@@ -37,6 +38,7 @@ void write_patient_reference(const std::filesystem::path& path, const PatientRef
                             {"format_version", kPatientReferenceFormatVersion},
                             {"model", r.model},
                             {"model_sha256", r.model_sha256},
+                            {"recipe", r.recipe},
                             {"samples", r.samples},
                             {"created_from", r.created_from},
                             {"created", r.created},

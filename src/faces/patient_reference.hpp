@@ -9,10 +9,14 @@
 namespace psyface::faces {
 
 inline constexpr int kPatientReferenceFormatVersion = 1;
+// How embeddings are made besides the model: aligned crop margin and the grey-response subtraction
+// (face_embedder.hpp). A reference made with another recipe is refused.
+inline constexpr const char* kEmbeddingRecipe = "aligned crop at the model default margin; minus grey response; L2; v1";
 
 struct PatientReference {
   std::string model;           // embedding model name, e.g. "mobilefacenet"
   std::string model_sha256;    // checksum of the model that made it
+  std::string recipe;          // crop and host-side processing (kEmbeddingRecipe when made)
   std::vector<float> embedding;  // unit length
   int samples = 0;             // embeddings averaged
   std::string created_from;    // session video or image list

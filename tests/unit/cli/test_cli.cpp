@@ -157,6 +157,30 @@ TEST(Cli, TwoCamerasGiveOneTableWithBothRolesOnOneTimeAxis) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, PatientReferenceIsCreatedThenMatchedOrFlagged) {
+  PSYFACE_REQUIRE_SHARED("data/videos/pyfeat_WolfgangLanger_Pexels.mp4");
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("ref");
+  const auto v = test::shared_dir() / "data/videos";
+  const std::string ref = (dir / "P01.ref.json").string();
+  auto status = [&](const std::string& video, const std::string& range) {
+    const Result r = run("analyze " + (v / video).string() + " " + range + " --fps 5 -q --patient-ref " + ref +
+                         " --out " + dir.string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto meta = nlohmann::json::parse(util::read_file(dir / (fs::path(video).stem().string() + ".analysis.json")));
+    return meta["patient_reference"];
+  };
+  EXPECT_EQ(status("fer_woman2.mp4", "--end 4")["status"], "created");
+  ASSERT_TRUE(fs::exists(ref));
+  EXPECT_EQ(nlohmann::json::parse(util::read_file(ref)).count("image"), 0u);  // numbers only, no face image
+  const auto same = status("fer_woman2.mp4", "--start 9");  // a later "session" of the same person
+  EXPECT_EQ(same["status"], "match") << same.dump();
+  const auto other = status("pyfeat_WolfgangLanger_Pexels.mp4", "--end 6");
+  EXPECT_EQ(other["status"], "mismatch") << other.dump();
+  EXPECT_LT(other["similarity"].get<double>(), same["similarity"].get<double>());
+  fs::remove_all(dir);
+}
+
 TEST(Cli, SynchronyOnATableWithoutRolesFailsClearly) {
   const auto dir = temp_dir("sync");
   { std::ofstream(dir / "x.frames.csv") << "frame,face_id,timestamp,success\n0,0,0.0,1\n"; }
