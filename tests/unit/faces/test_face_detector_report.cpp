@@ -1,6 +1,6 @@
-// Measurement, not a check: recall of both face detectors on the shared dev videos (every 5th frame) and
-// milliseconds per detect() call, single thread. Disabled by default; docs/faces-detection.md has the
-// table and the command:
+// Measurement, not a check: recall of both face detectors on the shared dev videos (every 5th frame), under
+// dimming and roll, smallest face found, frame-to-frame box jitter, and milliseconds per detect() call
+// (single thread). Disabled by default; docs/faces-detection.md has the tables and the command:
 //   build/det/test_faces --gtest_also_run_disabled_tests --gtest_filter='FaceDetectorReport.*'
 // PSYFACE_DETECTOR_DUMP=1 also prints every sampled frame's detections; PSYFACE_DETECTOR_DRAW=<dir> writes
 // every 10th sampled frame with boxes and numbered keypoints there, for eyeballing.
@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <optional>
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -66,12 +67,23 @@ struct Recall {
   int boxes = 0;
 };
 
-Recall measure_recall(FaceDetector& det, const std::filesystem::path& path, int every) {
+// Optional perturbation of every frame first: darken (frame · brightness, a dim room) and rotate about
+// the frame centre by roll_deg (a tilted head), borders black.
+struct Perturbation {
+  double brightness = 1, roll_deg = 0;
+};
+
+Recall measure_recall(FaceDetector& det, const std::filesystem::path& path, int every, Perturbation p = {}) {
   Recall r;
   cv::VideoCapture cap(path.string());
   cv::Mat frame;
   for (int i = 0; cap.grab(); ++i) {
     if (i % every != 0 || !cap.retrieve(frame)) continue;
+    if (p.brightness != 1) frame.convertTo(frame, -1, p.brightness);
+    if (p.roll_deg != 0) {
+      const cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(frame.cols / 2.0f, frame.rows / 2.0f), p.roll_deg, 1);
+      cv::warpAffine(frame, frame, rot, frame.size());
+    }
     const auto faces = det.detect(frame);
     ++r.sampled;
     r.any += !faces.empty();
@@ -112,6 +124,65 @@ TEST(FaceDetectorReport, DISABLED_RecallOnDevVideos) {
       std::printf("| %s | %s | %d | %.1f %% | %.1f %% | %.1f %% | %.2f | %.0f |\n", model.c_str(), v.c_str(),
                   r.sampled, pct(r.any), pct(r.one), pct(r.two_or_more), r.score_sum / std::max(1, r.boxes),
                   r.width_sum / std::max(1, r.boxes));
+    }
+  }
+}
+
+TEST(FaceDetectorReport, DISABLED_RecallPerturbed) {
+  if (test::shared_dir().empty()) GTEST_SKIP() << "../shared not available";
+  const std::vector<Perturbation> perturbations = {{0.25, 0}, {0.12, 0}, {1, 20}, {1, 35}, {1, 50}};
+  std::printf("\n| model | video | brightness | roll ° | sampled | ≥1 face | mean score |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  for (const auto& model : kModels) {
+    if (!std::filesystem::exists(models_dir() / model / "model.onnx")) continue;
+    DetectorOptions o;
+    o.model = model;
+    FaceDetector det(models_dir(), o);
+    for (const std::string v : {"fer_woman2.mp4", "openface_sample_2015-10-15-15-14.avi"}) {
+      if (!std::filesystem::exists(videos_dir() / v)) continue;
+      for (const auto& p : perturbations) {
+        const Recall r = measure_recall(det, videos_dir() / v, 5, p);
+        std::printf("| %s | %s | %.2f | %.0f | %d | %.1f %% | %.2f |\n", model.c_str(), v.c_str(), p.brightness,
+                    p.roll_deg, r.sampled, 100.0 * r.any / std::max(1, r.sampled),
+                    r.score_sum / std::max(1, r.boxes));
+      }
+    }
+  }
+}
+
+// Frame-to-frame box jitter on every frame of the single-speaker clips: median |Δ centre| and |Δ width|
+// between consecutive frames that both have exactly one face, weighted vs plain NMS.
+TEST(FaceDetectorReport, DISABLED_BoxJitter) {
+  if (test::shared_dir().empty()) GTEST_SKIP() << "../shared not available";
+  std::printf("\n| model | NMS | video | frame pairs | median Δcentre px | median Δwidth px |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  for (const auto& model : kModels) {
+    if (!std::filesystem::exists(models_dir() / model / "model.onnx")) continue;
+    for (bool weighted : {true, false}) {
+      DetectorOptions o;
+      o.model = model;
+      o.weighted_nms = weighted;
+      FaceDetector det(models_dir(), o);
+      for (const std::string v : {"fer_woman2.mp4", "openface_sample_2015-10-15-15-14.avi"}) {
+        if (!std::filesystem::exists(videos_dir() / v)) continue;
+        cv::VideoCapture cap((videos_dir() / v).string());
+        cv::Mat frame;
+        std::vector<double> d_centre, d_width;
+        std::optional<Detection> previous;
+        while (cap.read(frame)) {
+          const auto faces = det.detect(frame);
+          std::optional<Detection> current;
+          if (faces.size() == 1) current = faces[0];
+          if (previous && current) {
+            const cv::Rect2f &p = previous->box_px, &c = current->box_px;
+            d_centre.push_back(cv::norm((p.tl() + p.br()) / 2 - (c.tl() + c.br()) / 2));
+            d_width.push_back(std::abs(p.width - c.width));
+          }
+          previous = current;
+        }
+        std::printf("| %s | %s | %s | %zu | %.2f | %.2f |\n", model.c_str(), weighted ? "weighted" : "plain",
+                    v.c_str(), d_centre.size(), median(d_centre), median(d_width));
+      }
     }
   }
 }
