@@ -92,8 +92,8 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
                                          two_camera_side_b ? faces::Camera::B : faces::Camera::A, options_.roles);
     return r;
   }
-  r.layout = layout_.result();
-  if (options_.layout != faces::Layout::Auto) r.layout.layout = options_.layout;
+  r.layout = layout_.result();          // the divider evidence
+  r.layout.layout = options_.layout;     // what the user asked for (auto: decided from the evidence)
   r.roles = faces::assign_roles(placements, session_frames, r.layout, options_.roles);
   return r;
 }
