@@ -10,21 +10,13 @@
 #include <numeric>
 #include <vector>
 
-#include "../test_paths.hpp"
+#include "mesh_test_support.hpp"
 
 namespace psyface::faces {
 namespace {
 
 constexpr const char* kOpenFaceClip = "data/videos/openface_sample_2015-10-15-15-14.avi";
 constexpr const char* kLaughClip = "data/videos/pyfeat_WolfgangLanger_Pexels.mp4";
-
-std::filesystem::path models_dir() { return test::source_dir() / "models"; }
-
-#define REQUIRE_FACEMESH_MODEL()                                                       \
-  do {                                                                                 \
-    if (!std::filesystem::exists(models_dir() / "facemesh" / "model.onnx"))            \
-      GTEST_SKIP() << "models/facemesh not built (psyface models build)";             \
-  } while (0)
 
 // ---------------------------------------------------------------------------------------------------
 // Synthetic faces: the landmarks measure_geometry reads, placed on a frontal face (x right, y down,
@@ -118,14 +110,6 @@ TEST(MeasureGeometry, SmileMouthAndEyesFollowTheDocumentedFormulas) {
 
 // ---------------------------------------------------------------------------------------------------
 // Real frames.
-
-std::vector<cv::Mat> read_frames(const char* rel, int count) {
-  cv::VideoCapture cap((test::shared_dir() / rel).string());
-  std::vector<cv::Mat> frames;
-  cv::Mat f;
-  while ((count < 0 || static_cast<int>(frames.size()) < count) && cap.read(f)) frames.push_back(f.clone());
-  return frames;
-}
 
 // Hand-picked on frame 0 (see test_face_mesh.cpp): a detector-like box and the eye centres.
 struct HandBox {

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <vector>
 
-#include "../test_paths.hpp"
+#include "mesh_test_support.hpp"
 #include "faces/face_geometry.hpp"
 #include "psyface/error.hpp"
 
@@ -19,22 +19,6 @@ namespace psyface::faces {
 namespace {
 
 constexpr const char* kOpenFaceClip = "data/videos/openface_sample_2015-10-15-15-14.avi";
-
-std::filesystem::path models_dir() { return test::source_dir() / "models"; }
-
-#define REQUIRE_FACEMESH_MODEL()                                                       \
-  do {                                                                                 \
-    if (!std::filesystem::exists(models_dir() / "facemesh" / "model.onnx"))            \
-      GTEST_SKIP() << "models/facemesh not built (psyface models build)";             \
-  } while (0)
-
-std::vector<cv::Mat> read_frames(const char* rel, int count) {
-  cv::VideoCapture cap((test::shared_dir() / rel).string());
-  std::vector<cv::Mat> frames;
-  cv::Mat f;
-  while (static_cast<int>(frames.size()) < count && cap.read(f)) frames.push_back(f.clone());
-  return frames;
-}
 
 // Hand-picked on frame 0 of the OpenFace sample (640×480): a detector-like box from the eyebrows to
 // below the mouth, and the eye centres (the subject's right eye is on the image left).

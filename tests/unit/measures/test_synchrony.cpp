@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gaussian.hpp"
 #include "measures/synchrony.hpp"
 #include "measures/synchrony_engine.hpp"
 #include "psyface/error.hpp"
@@ -19,20 +20,7 @@ namespace {
 
 constexpr double kNaN = kSynchronyNaN;
 
-// Standard normal deviates from the raw mt19937_64 stream (Box-Muller): same numbers with every
-// standard library, unlike std::normal_distribution.
-class Gaussian {
- public:
-  explicit Gaussian(std::uint64_t seed) : rng_(seed) {}
-  double operator()() {
-    const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53;
-    const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using test::Gaussian;
 
 std::vector<double> white_noise(std::size_t n, std::uint64_t seed) {
   Gaussian g(seed);

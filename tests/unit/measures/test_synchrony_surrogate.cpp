@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "gaussian.hpp"
 #include "measures/synchrony.hpp"
 #include "measures/synchrony_engine.hpp"
 
@@ -22,20 +23,7 @@ namespace {
 using synchrony_detail::segment_shuffle;
 using synchrony_detail::uniform_below;
 
-// Standard normal deviates from the raw mt19937_64 stream (Box-Muller): same numbers with every
-// standard library, unlike std::normal_distribution.
-class Gaussian {
- public:
-  explicit Gaussian(std::uint64_t seed) : rng_(seed) {}
-  double operator()() {
-    const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53;
-    const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using test::Gaussian;
 
 // Stationary AR(1) with unit variance: x[t] = phi x[t-1] + sqrt(1 - phi^2) e[t].
 std::vector<double> ar1(std::size_t n, double phi, Gaussian& g) {
