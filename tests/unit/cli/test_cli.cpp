@@ -101,6 +101,30 @@ TEST(Cli, AnalyzeProcessesATruncatedVideoUpToTheCutAndReportsIt) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CtrlCKeepsPartialResultsAndExits130) {
+  PSYFACE_REQUIRE_SHARED("data/videos/openface_sample_2015-10-15-15-14.avi");
+  if (!models_built()) GTEST_SKIP() << "models not built";
+  const auto dir = temp_dir("sigint");
+  const std::string cmd = test::psyface_bin().string() + " analyze " +
+                          (test::shared_dir() / "data/videos/openface_sample_2015-10-15-15-14.avi").string() +
+                          " -q --out " + dir.string() + " >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid; exit $?";
+  const int status = std::system(("bash -c '" + cmd + "'").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(fs::exists(dir / "openface_sample_2015-10-15-15-14.frames.csv"));  // not passed off as complete
+  ASSERT_TRUE(fs::exists(dir / "openface_sample_2015-10-15-15-14.analysis.partial.json"));
+  const auto meta = nlohmann::json::parse(util::read_file(dir / "openface_sample_2015-10-15-15-14.analysis.partial.json"));
+  EXPECT_TRUE(meta["cancelled"].get<bool>());
+  const int64_t analysed = meta["video"]["frames_analysed"];
+  EXPECT_GT(analysed, 0);
+  EXPECT_LT(analysed, 842);
+  std::ifstream csv(dir / "openface_sample_2015-10-15-15-14.frames.partial.csv");
+  int64_t lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, analysed + 1);  // every analysed frame was written
+  fs::remove_all(dir);
+}
+
 TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   PSYFACE_REQUIRE_SHARED("data/videos/faceswap_test_video_03-2_faces.mp4");
   if (!models_built()) GTEST_SKIP() << "models not built";
