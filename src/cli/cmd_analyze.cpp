@@ -307,6 +307,9 @@ void run_analyze() {
   a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
   const std::filesystem::path out = g_opts.out_dir;
   const bool two_cameras = !g_opts.patient_video.empty() || !g_opts.therapist_video.empty();
+  if (a.persons.layout == faces::Layout::TwoCameras && !two_cameras)
+    throw Error(ErrorCode::Usage, "--layout two-cameras needs --patient-video and --therapist-video");
+  if (two_cameras) a.persons.layout = faces::Layout::TwoCameras;
   if (two_cameras) {
     if (g_opts.patient_video.empty() || g_opts.therapist_video.empty() || !g_opts.video.empty())
       throw Error(ErrorCode::Usage, "two-camera input needs both --patient-video and --therapist-video and no VIDEO");
