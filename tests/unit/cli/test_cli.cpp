@@ -107,8 +107,13 @@ TEST(Cli, CtrlCKeepsPartialResultsAndExits130) {
   const auto dir = temp_dir("sigint");
   const std::string cmd = test::psyface_bin().string() + " analyze " +
                           (test::shared_dir() / "data/videos/openface_sample_2015-10-15-15-14.avi").string() +
-                          " -q --out " + dir.string() + " >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid; exit $?";
-  const int status = std::system(("bash -c '" + cmd + "'").c_str());
+                          " -q --out " + dir.string() +
+                          " >/dev/null 2>&1 & pid=$!; "
+                          // interrupt once rows are being written (at most 30 s of waiting)
+                          "for i in $(seq 300); do f=$(ls " + dir.string() + "/*.tmp-* 2>/dev/null | head -1); "
+                          "if [ -n \"$f\" ] && [ $(stat -c%s \"$f\") -gt 20000 ]; then break; fi; sleep 0.1; done; "
+                          "kill -INT $pid; wait $pid; exit $?";
+  const int status = std::system(("bash -c '" + cmd + "'").c_str());  // cmd has no single quotes
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_FALSE(fs::exists(dir / "openface_sample_2015-10-15-15-14.frames.csv"));  // not passed off as complete
