@@ -38,25 +38,25 @@ std::vector<DyadSeries> read_series(const std::filesystem::path& table, const st
   report::CsvReader csv(table);
   if (!csv.has_column("role"))
     throw Error(ErrorCode::Input, table.string() + ": no 'role' column; run psyface analyze (it assigns roles)");
-  const int c_t = csv.column("timestamp"), c_ok = csv.column("success"), c_role = csv.column("role");
-  std::vector<int> cols;
+  const size_t c_t = csv.column("timestamp"), c_ok = csv.column("success"), c_role = csv.column("role");
+  std::vector<size_t> cols;
   for (const auto& n : names) cols.push_back(csv.column(n));
   std::vector<DyadSeries> sums(names.size()), counts(names.size());
-  std::vector<std::string> f;
   int64_t patient_rows = 0, therapist_rows = 0;
-  while (csv.next(f)) {
+  while (csv.next()) {
+    const auto& f = csv.fields();
     if (f[c_ok] != "1") continue;
     const bool patient = f[c_role] == "patient", therapist = f[c_role] == "therapist";
     if (!patient && !therapist) continue;
     (patient ? patient_rows : therapist_rows)++;
-    const double t = csv.number(f, c_t);
-    if (!(t >= 0)) throw Error(ErrorCode::Input, csv.where() + ": bad timestamp");
+    const double t = csv.number(c_t);
+    if (!(t >= 0)) csv.fail("bad timestamp \"" + f[c_t] + "\"");
     const size_t bin = static_cast<size_t>(t * rate_hz);
     for (size_t m = 0; m < cols.size(); ++m) {
       auto& s = patient ? sums[m].patient : sums[m].therapist;
       auto& c = patient ? counts[m].patient : counts[m].therapist;
       if (s.size() <= bin) s.resize(bin + 1, 0.0), c.resize(bin + 1, 0.0);
-      const double v = csv.number(f, cols[m]);
+      const double v = csv.number(cols[m]);
       if (std::isfinite(v)) s[bin] += v, c[bin] += 1;
     }
   }

@@ -1,5 +1,6 @@
 #include "report/csv_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -7,72 +8,83 @@
 
 namespace psyface::report {
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cur += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  out.push_back(std::move(cur));
-  return out;
+CsvReader::CsvReader(std::filesystem::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
+  if (!in_) throw Error(ErrorCode::Input, path_.string() + ": cannot open");
+  if (!read_record()) throw Error(ErrorCode::Input, path_.string() + ": empty file, expected a header line");
+  if (!fields_.empty() && fields_[0].rfind("\xEF\xBB\xBF", 0) == 0) fields_[0].erase(0, 3);  // UTF-8 BOM
+  header_ = fields_;
 }
 
-CsvReader::CsvReader(const std::filesystem::path& path) : path_(path), in_(path) {
-  if (!in_) throw Error(ErrorCode::Input, "cannot read " + path.string());
-  std::string line;
-  if (!std::getline(in_, line)) throw Error(ErrorCode::Input, path.string() + ": empty file (no header row)");
-  line_ = 1;
-  header_ = split_csv_line(line);
+bool CsvReader::read_record() {
+  while (std::getline(in_, line_)) {
+    ++line_number_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_.find_first_not_of(" \t") == std::string::npos) continue;
+    split();
+    return true;
+  }
+  if (in_.bad()) fail("read error");
+  return false;
+}
+
+bool CsvReader::next() {
+  if (!read_record()) return false;
+  if (fields_.size() != header_.size())
+    fail(std::to_string(fields_.size()) + " fields, the header has " + std::to_string(header_.size()));
+  return true;
+}
+
+void CsvReader::split() {
+  fields_.clear();
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < line_.size(); ++i) {
+    const char ch = line_[i];
+    if (quoted) {
+      if (ch != '"') {
+        field += ch;
+      } else if (i + 1 < line_.size() && line_[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == ',') {
+      fields_.push_back(std::move(field));
+      field.clear();
+    } else {
+      field += ch;
+    }
+  }
+  if (quoted) fail("unterminated quoted field");
+  fields_.push_back(std::move(field));
+}
+
+void CsvReader::fail(const std::string& what) const {
+  throw Error(ErrorCode::Input, path_.string() + " line " + std::to_string(line_number_) + ": " + what);
 }
 
 bool CsvReader::has_column(const std::string& name) const {
-  for (const auto& h : header_)
-    if (h == name) return true;
-  return false;
+  return std::find(header_.begin(), header_.end(), name) != header_.end();
 }
 
-int CsvReader::column(const std::string& name) const {
-  for (size_t i = 0; i < header_.size(); ++i)
-    if (header_[i] == name) return static_cast<int>(i);
-  throw Error(ErrorCode::Input, path_.string() + ":1: no column '" + name + "' in the header");
+size_t CsvReader::column(const std::string& name) const {
+  const auto it = std::find(header_.begin(), header_.end(), name);
+  if (it == header_.end())
+    throw Error(ErrorCode::Input, path_.string() + " line 1: no column \"" + name +
+                                      "\" (not a psyface frames.csv table? see docs/output-format.md)");
+  return static_cast<size_t>(it - header_.begin());
 }
 
-bool CsvReader::next(std::vector<std::string>& fields) {
-  std::string line;
-  while (std::getline(in_, line)) {
-    ++line_;
-    if (line.empty() || line == "\r") continue;
-    fields = split_csv_line(line);
-    if (fields.size() != header_.size())
-      throw Error(ErrorCode::Input, where() + ": " + std::to_string(fields.size()) + " fields, the header has " +
-                                        std::to_string(header_.size()));
-    return true;
-  }
-  return false;
-}
-
-std::string CsvReader::where() const { return path_.string() + ":" + std::to_string(line_); }
-
-double CsvReader::number(const std::vector<std::string>& fields, int col) const {
-  const std::string& s = fields.at(static_cast<size_t>(col));
+double CsvReader::number(size_t col) const {
+  const std::string& s = fields_.at(col);
   if (s.empty() || s == "NA" || s == "NaN") return NAN;
   double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-    throw Error(ErrorCode::Input, where() + ": column '" + header_.at(static_cast<size_t>(col)) + "' is not a number: '" + s + "'");
+    fail("column \"" + header_.at(col) + "\" is not a number: \"" + s + "\"");
   return v;
 }
 

@@ -1,4 +1,6 @@
-// Reading CSV tables that psyface (or a user) wrote: header row, RFC 4180 quoting, errors with file:line.
+// Reading CSV tables that psyface (or a user) wrote, one record per line: header row, RFC 4180 quoting
+// within a line (frames.csv has no line breaks inside fields), UTF-8 BOM and CRLF tolerated, blank lines
+// skipped. Every problem throws Error(Input) as "<file> line <n>: <what>".
 #pragma once
 #include <filesystem>
 #include <fstream>
@@ -9,31 +11,38 @@ namespace psyface::report {
 
 class CsvReader {
  public:
-  // throws Error(Input) when the file cannot be opened or has no header.
-  explicit CsvReader(const std::filesystem::path& path);
+  // throws Error(Input) when the file cannot be opened or has no header line.
+  explicit CsvReader(std::filesystem::path path);
 
-  // Index of a column; throws Error(Input) naming the file and the missing column.
-  int column(const std::string& name) const;
-  bool has_column(const std::string& name) const;
+  // ensures: true with the next record in fields(), or false at the end of the file.
+  // throws Error(Input) for a record whose field count differs from the header's, an unterminated quote
+  // or a read error.
+  bool next();
+
   const std::vector<std::string>& header() const { return header_; }
+  const std::vector<std::string>& fields() const { return fields_; }
+  const std::filesystem::path& path() const { return path_; }
 
-  // ensures: false at end of file; otherwise the next row's fields (same count as the header, else
-  // throws Error(Input) with file:line).
-  bool next(std::vector<std::string>& fields);
+  bool has_column(const std::string& name) const;
+  // Index of a column. throws Error(Input) naming the file and the missing column.
+  size_t column(const std::string& name) const;
 
-  // "file:line" of the row last returned, for error messages.
-  std::string where() const;
-  // Field as a number; "NA" / "" → NaN; anything else unparsable throws Error(Input) with file:line.
-  double number(const std::vector<std::string>& fields, int col) const;
+  // Field `col` of the current record as a number; "NA", "NaN" and "" give NaN; anything else that does
+  // not parse throws Error(Input) naming the file, line and column.
+  double number(size_t col) const;
+
+  // throws Error(Input) "<file> line <current line>: <what>".
+  [[noreturn]] void fail(const std::string& what) const;
 
  private:
+  bool read_record();
+  void split();
+
   std::filesystem::path path_;
   std::ifstream in_;
-  std::vector<std::string> header_;
-  int64_t line_ = 0;
+  std::string line_;
+  int64_t line_number_ = 0;
+  std::vector<std::string> header_, fields_;
 };
-
-// Splits one CSV line (no embedded newlines) into fields.
-std::vector<std::string> split_csv_line(const std::string& line);
 
 }  // namespace psyface::report

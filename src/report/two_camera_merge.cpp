@@ -8,93 +8,17 @@
 
 #include "psyface/error.hpp"
 #include "report/csv.hpp"
+#include "report/csv_reader.hpp"
 #include "util/atomic_file.hpp"
 
 namespace psyface::report {
 namespace {
 
-// Reads a CSV file one record per line (RFC 4180 quoting within a line; frames.csv has no line breaks
-// inside fields), keeping the line number for messages.
-class CsvLineReader {
- public:
-  explicit CsvLineReader(std::filesystem::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
-    if (!in_) throw Error(ErrorCode::Input, path_.string() + ": cannot open");
-    if (!next()) throw Error(ErrorCode::Input, path_.string() + ": empty file, expected a header line");
-    if (!fields_.empty() && fields_[0].rfind("\xEF\xBB\xBF", 0) == 0) fields_[0].erase(0, 3);  // UTF-8 BOM
-    header_ = fields_;
-  }
-
-  // ensures: true with the next non-blank line's fields, or false at the end of the file.
-  bool next() {
-    while (std::getline(in_, line_)) {
-      ++line_number_;
-      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-      if (line_.find_first_not_of(" \t") == std::string::npos) continue;
-      split();
-      return true;
-    }
-    if (in_.bad()) fail("read error");
-    return false;
-  }
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error(ErrorCode::Input, path_.string() + " line " + std::to_string(line_number_) + ": " + what);
-  }
-
-  const std::vector<std::string>& header() const { return header_; }
-  const std::vector<std::string>& fields() const { return fields_; }
-  const std::filesystem::path& path() const { return path_; }
-
-  // The index of a header column. throws Error(Input) naming the file when absent.
-  size_t column(const std::string& name) const {
-    const auto it = std::find(header_.begin(), header_.end(), name);
-    if (it == header_.end())
-      throw Error(ErrorCode::Input, path_.string() + " line 1: no column \"" + name +
-                                        "\" (not a psyface frames.csv table? see docs/output-format.md)");
-    return static_cast<size_t>(it - header_.begin());
-  }
-
- private:
-  void split() {
-    fields_.clear();
-    std::string field;
-    bool quoted = false;
-    for (size_t i = 0; i < line_.size(); ++i) {
-      const char ch = line_[i];
-      if (quoted) {
-        if (ch != '"') {
-          field += ch;
-        } else if (i + 1 < line_.size() && line_[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        fields_.push_back(std::move(field));
-        field.clear();
-      } else {
-        field += ch;
-      }
-    }
-    if (quoted) fail("unterminated quoted field");
-    fields_.push_back(std::move(field));
-  }
-
-  std::filesystem::path path_;
-  std::ifstream in_;
-  std::string line_;
-  int64_t line_number_ = 0;
-  std::vector<std::string> header_, fields_;
-};
-
 // One camera's side of the merge: the reader, the current row's time and role, and its checks.
 struct CameraStream {
   const char* name;
   const CameraFrames& cam;
-  CsvLineReader reader;
+  CsvReader reader;
   double offset_sec;
   size_t time_col = 0, id_col = 0;
   size_t role_col = std::string::npos;  // an input role column (report/person_columns), else npos
@@ -117,8 +41,6 @@ struct CameraStream {
     has_row = reader.next();
     if (!has_row) return;
     const auto& f = reader.fields();
-    if (f.size() != reader.header().size())
-      reader.fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(reader.header().size()));
     double t = 0;
     if (!parse(f[time_col], t) || !std::isfinite(t)) reader.fail("unparsable timestamp \"" + f[time_col] + "\"");
     if (t < previous_t_sec)
