@@ -12,6 +12,15 @@ void add_model_run_options(CLI::App* cmd, ModelRunOptions& o) {
   cmd->add_flag("-q,--quiet", o.quiet, "No progress line");
 }
 
+void add_emotion_options(CLI::App* cmd, EmotionCliOptions& o) {
+  cmd->add_option("--model", o.model, "Emotion model: mini-xception, face-api or ensemble (mean of both)")
+      ->check(CLI::IsMember({"mini-xception", "face-api", "ensemble"}))
+      ->capture_default_str();
+  cmd->add_option("--tta", o.tta, "Test-time augmentation: none or flip (average with the mirrored crop)")
+      ->check(CLI::IsMember({"none", "flip"}))
+      ->capture_default_str();
+}
+
 std::filesystem::path apply_model_run_options(const ModelRunOptions& o) {
   cv::setNumThreads(o.threads > 0 ? o.threads : cv::getNumberOfCPUs());
   return o.models_dir.empty() ? models::default_models_dir() : std::filesystem::path(o.models_dir);

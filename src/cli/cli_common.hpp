@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "models/emotion_classifier.hpp"
+
 namespace psyface::cli {
 
 struct ModelRunOptions {
@@ -14,6 +16,16 @@ struct ModelRunOptions {
 };
 
 void add_model_run_options(CLI::App* cmd, ModelRunOptions& o);
+
+// --model and --tta, shared by analyze, classify and eval.
+struct EmotionCliOptions {
+  std::string model = "ensemble";  // mini-xception, face-api or ensemble
+  std::string tta = "none";        // none or flip
+  bool flip() const { return tta == "flip"; }
+  models::EmotionOptions to_options() const { return {model, flip()}; }
+};
+
+void add_emotion_options(CLI::App* cmd, EmotionCliOptions& o);
 
 // Applies threads to OpenCV; returns the models folder to use.
 std::filesystem::path apply_model_run_options(const ModelRunOptions& o);

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <atomic>
 #include <ctime>
 #include <iostream>
@@ -36,7 +37,7 @@ struct AnalyzeCliOptions {
   std::string video;
   std::string out_dir = "psyface-out";
   analysis::AnalyzeOptions a;
-  std::string tta = "none";
+  EmotionCliOptions emotion;  // --model, --tta
   std::string layout = "auto";
   std::string patient = "left";
   bool no_persons = false;
@@ -72,9 +73,9 @@ nlohmann::json options_json() {
           {"min_face_px", a.tracker.detector.min_face_px},
           {"detection_threshold", a.tracker.detector.score_threshold},
           {"max_faces", a.tracker.detector.max_faces},
-          {"min_presence", a.tracker.mesh.min_presence},
-          {"model", a.emotion.model},
-          {"tta", g_opts.tta},
+          {"mesh_min_presence", a.tracker.mesh.min_presence},
+          {"model", g_opts.emotion.model},
+          {"tta", g_opts.emotion.tta},
           {"crop_px", a.emotion_crop_px},
           {"crop_margin", a.crop_margin},
           {"low_confidence", a.low_confidence},
@@ -85,7 +86,7 @@ nlohmann::json options_json() {
           {"person_similarity", a.persons.identity.min_similarity},
           {"layout", g_opts.layout},
           {"patient", g_opts.patient},
-          {"min_presence", a.persons.roles.min_presence},
+          {"role_min_presence", a.persons.roles.min_presence},
           {"patient_ref", g_opts.patient_ref},
           {"patient_video", g_opts.patient_video},
           {"therapist_video", g_opts.therapist_video},
@@ -167,15 +168,76 @@ void print_track_means(const std::map<int, TrackMeans>& tracks, int64_t frames, 
   }
 }
 
+// --patient-ref. The reference file, when it exists, is read and checked for compatibility before any
+// video is analysed (load_patient_reference), so a bad file costs no analysis time.
+struct ReferenceCheck {
+  std::optional<faces::PatientReference> existing;  // empty: create the reference from this session
+};
+
+// requires: --patient-ref given. ensures: the reference (when the file exists) made with this run's
+// embedding model and recipe. throws Error(Input) naming the file otherwise, Error(Usage) with --no-persons.
+ReferenceCheck load_patient_reference(const std::string& embedding_model) {
+  if (g_opts.no_persons) throw Error(ErrorCode::Usage, "--patient-ref needs identity embeddings (drop --no-persons)");
+  ReferenceCheck check;
+  if (!std::filesystem::exists(g_opts.patient_ref)) return check;
+  check.existing = faces::read_patient_reference(g_opts.patient_ref);
+  if (check.existing->model != embedding_model)
+    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding model '" + check.existing->model +
+                                      "', this run uses '" + embedding_model + "'");
+  if (check.existing->recipe != faces::kEmbeddingRecipe)
+    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding recipe '" + check.existing->recipe +
+                                      "', this psyface uses '" + faces::kEmbeddingRecipe + "'; rebuild the reference");
+  return check;
+}
+
+// Creates the study's reference embedding from this session's patient, or compares the patient with it.
+// Returns what goes into the sidecar.
+nlohmann::json check_patient_reference(const analysis::PersonResult& p, const ReferenceCheck& check,
+                                       const std::string& video) {
+  const faces::IdentifiedPerson* patient = nullptr;
+  for (const auto& person : p.persons.persons) {
+    auto it = p.roles.roles.find(person.person_id);
+    if (it != p.roles.roles.end() && it->second == faces::Role::Patient) patient = &person;
+  }
+  nlohmann::json j = {{"file", g_opts.patient_ref}};
+  if (!patient || patient->mean_embedding.empty()) {
+    std::cerr << "psyface: warning: no patient with an identity embedding in " << video
+              << "; the patient reference was not used\n";
+    j["status"] = "no patient";
+    return j;
+  }
+  if (!check.existing) {
+    faces::PatientReference ref{p.embedding_model, p.embedding_sha256, faces::kEmbeddingRecipe,
+                                patient->mean_embedding, patient->embeddings, video, now_iso8601()};
+    faces::write_patient_reference(g_opts.patient_ref, ref);
+    std::cerr << "psyface: created patient reference " << g_opts.patient_ref << " from person " << patient->person_id << "\n";
+    j["status"] = "created";
+    return j;
+  }
+  const float threshold = g_opts.ref_threshold >= 0 ? g_opts.ref_threshold : faces::person_threshold(p.embedding_model);
+  const float sim = faces::FaceEmbedder::cosine(check.existing->embedding, patient->mean_embedding);
+  j["similarity"] = sim;
+  j["threshold"] = threshold;
+  j["status"] = sim >= threshold ? "match" : "mismatch";
+  if (sim < threshold)
+    std::cerr << "psyface: warning: the person labelled patient in " << video
+              << " does not match the patient reference (similarity " << sim << " < " << threshold
+              << "); check --patient / --layout\n";
+  else
+    std::cerr << "psyface: patient matches the reference (similarity " << sim << ")\n";
+  return j;
+}
+
 struct VideoRun {
   analysis::AnalyzeSummary summary;
   std::filesystem::path csv, sidecar;
   bool ok = false;  // complete (not interrupted)
 };
 
-// Analyses one video into out/<stem>.frames.csv (+ person_id, role) and out/<stem>.analysis.json.
+// Analyses one video into out/<stem>.frames.csv (+ person_id, role) and out/<stem>.analysis.json;
+// with `reference`, the patient is also checked against (or stored as) the study's reference.
 VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::path& models_dir,
-                     analysis::AnalyzeOptions a, const std::filesystem::path& out) {
+                     analysis::AnalyzeOptions a, const std::filesystem::path& out, const ReferenceCheck* reference) {
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
   const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
   const std::string stem = video.stem().string();
@@ -223,7 +285,9 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
     std::filesystem::remove(partial_csv);
   }
   run.sidecar = out / (stem + (run.ok ? ".analysis.json" : ".analysis.partial.json"));
-  util::write_file_atomic(run.sidecar, summary_json(summary, started).dump(2) + "\n");
+  nlohmann::json sidecar = summary_json(summary, started);
+  if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
+  util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
 
   std::cerr << "psyface: " << summary.frames_analysed << " frames analysed (" << summary.face_rows << " face rows, "
             << summary.no_face_rows << " frames without a face, " << summary.tracks << " tracks, "
@@ -246,62 +310,11 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
   return run;
 }
 
-// --patient-ref: creates the study's reference embedding from this session's patient, or checks the
-// patient against it. Returns what goes into the sidecar.
-nlohmann::json check_patient_reference(const VideoRun& run, const std::string& video) {
-  const auto& p = run.summary.persons;
-  const faces::IdentifiedPerson* patient = nullptr;
-  for (const auto& person : p.persons.persons) {
-    auto it = p.roles.roles.find(person.person_id);
-    if (it != p.roles.roles.end() && it->second == faces::Role::Patient) patient = &person;
-  }
-  nlohmann::json j = {{"file", g_opts.patient_ref}};
-  if (!patient || patient->mean_embedding.empty()) {
-    std::cerr << "psyface: warning: no patient with an identity embedding in " << video
-              << "; the patient reference was not used\n";
-    j["status"] = "no patient";
-    return j;
-  }
-  if (!std::filesystem::exists(g_opts.patient_ref)) {
-    faces::PatientReference ref{p.embedding_model, p.embedding_sha256, faces::kEmbeddingRecipe,
-                                patient->mean_embedding, patient->embeddings, video, now_iso8601()};
-    faces::write_patient_reference(g_opts.patient_ref, ref);
-    std::cerr << "psyface: created patient reference " << g_opts.patient_ref << " from person " << patient->person_id << "\n";
-    j["status"] = "created";
-    return j;
-  }
-  const auto ref = faces::read_patient_reference(g_opts.patient_ref);
-  if (ref.model != p.embedding_model || ref.embedding.size() != patient->mean_embedding.size())
-    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding model '" + ref.model +
-                                      "', this run uses '" + p.embedding_model + "'");
-  if (ref.recipe != faces::kEmbeddingRecipe)
-    throw Error(ErrorCode::Input, g_opts.patient_ref + " was made with embedding recipe '" + ref.recipe +
-                                      "', this psyface uses '" + faces::kEmbeddingRecipe + "'; rebuild the reference");
-  const float threshold = g_opts.ref_threshold >= 0 ? g_opts.ref_threshold : faces::person_threshold(p.embedding_model);
-  const float sim = faces::FaceEmbedder::cosine(ref.embedding, patient->mean_embedding);
-  j["similarity"] = sim;
-  j["threshold"] = threshold;
-  j["status"] = sim >= threshold ? "match" : "mismatch";
-  if (sim < threshold)
-    std::cerr << "psyface: warning: the person labelled patient in " << video
-              << " does not match the patient reference (similarity " << sim << " < " << threshold
-              << "); check --patient / --layout\n";
-  else
-    std::cerr << "psyface: patient matches the reference (similarity " << sim << ")\n";
-  return j;
-}
-
-void add_to_sidecar(const VideoRun& run, const std::string& key, const nlohmann::json& value) {
-  auto j = nlohmann::json::parse(util::read_file(run.sidecar));
-  j[key] = value;
-  util::write_file_atomic(run.sidecar, j.dump(2) + "\n");
-}
-
 void run_analyze() {
   const auto models_dir = apply_model_run_options(g_opts.run);
   av_log_set_level(AV_LOG_ERROR);
   auto a = g_opts.a;
-  a.emotion.tta_flip = g_opts.tta == "flip";
+  a.emotion = g_opts.emotion.to_options();
   a.persons.enabled = !g_opts.no_persons;
   a.persons.layout = faces::parse_layout(g_opts.layout);
   a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
@@ -309,16 +322,18 @@ void run_analyze() {
   const bool two_cameras = !g_opts.patient_video.empty() || !g_opts.therapist_video.empty();
   if (a.persons.layout == faces::Layout::TwoCameras && !two_cameras)
     throw Error(ErrorCode::Usage, "--layout two-cameras needs --patient-video and --therapist-video");
-  if (two_cameras) a.persons.layout = faces::Layout::TwoCameras;
+  std::optional<ReferenceCheck> reference;
+  if (!g_opts.patient_ref.empty()) reference = load_patient_reference(a.persons.embedding_model);
+  const ReferenceCheck* check = reference ? &*reference : nullptr;
   if (two_cameras) {
     if (g_opts.patient_video.empty() || g_opts.therapist_video.empty() || !g_opts.video.empty())
       throw Error(ErrorCode::Usage, "two-camera input needs both --patient-video and --therapist-video and no VIDEO");
+    a.persons.layout = faces::Layout::TwoCameras;
     a.camera = analysis::AnalyzeOptions::Camera::A;
-    const VideoRun pa = analyze_one(g_opts.patient_video, models_dir, a, out);
+    const VideoRun pa = analyze_one(g_opts.patient_video, models_dir, a, out, check);  // the patient's camera
     if (!pa.ok) return;
-    if (!g_opts.patient_ref.empty()) add_to_sidecar(pa, "patient_reference", check_patient_reference(pa, g_opts.patient_video));
     a.camera = analysis::AnalyzeOptions::Camera::B;
-    const VideoRun tb = analyze_one(g_opts.therapist_video, models_dir, a, out);
+    const VideoRun tb = analyze_one(g_opts.therapist_video, models_dir, a, out, nullptr);
     if (!tb.ok) return;
     const auto dyad = out / (std::filesystem::path(g_opts.patient_video).stem().string() + "+" +
                              std::filesystem::path(g_opts.therapist_video).stem().string() + ".frames.csv");
@@ -329,9 +344,7 @@ void run_analyze() {
     return;
   }
   if (g_opts.video.empty()) throw Error(ErrorCode::Usage, "give a VIDEO (or --patient-video and --therapist-video)");
-  const VideoRun run = analyze_one(g_opts.video, models_dir, a, out);
-  if (run.ok && !g_opts.patient_ref.empty())
-    add_to_sidecar(run, "patient_reference", check_patient_reference(run, g_opts.video));
+  analyze_one(g_opts.video, models_dir, a, out, check);
 }
 
 Registrar reg([](CLI::App& app) {
@@ -352,12 +365,7 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("--max-faces", o.a.tracker.detector.max_faces, "Most faces tracked at once")->capture_default_str();
   cmd->add_option("--detection-threshold", o.a.tracker.detector.score_threshold, "Detector score threshold (0..1)")
       ->capture_default_str();
-  cmd->add_option("--model", o.a.emotion.model, "Emotion model: mini-xception, face-api or ensemble")
-      ->check(CLI::IsMember({"mini-xception", "face-api", "ensemble"}))
-      ->capture_default_str();
-  cmd->add_option("--tta", o.tta, "Emotion test-time augmentation: none or flip")
-      ->check(CLI::IsMember({"none", "flip"}))
-      ->capture_default_str();
+  add_emotion_options(cmd, o.emotion);
   cmd->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
   cmd->add_option("--layout", o.layout, "auto, split (two regions: split screen or one wide shot), single, two-cameras")
       ->check(CLI::IsMember({"auto", "split", "single", "two-cameras"}))

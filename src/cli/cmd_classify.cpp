@@ -17,8 +17,7 @@ namespace {
 
 struct ClassifyOptions {
   std::vector<std::string> images;
-  std::string model = "ensemble";
-  std::string tta = "none";
+  EmotionCliOptions emotion;
   std::string out;  // empty = stdout
   ModelRunOptions run;
 };
@@ -27,7 +26,7 @@ ClassifyOptions g_opts;
 
 void run_classify() {
   const auto models_dir = apply_model_run_options(g_opts.run);
-  auto clf = models::make_emotion_classifier(models_dir, {g_opts.model, g_opts.tta == "flip"});
+  auto clf = models::make_emotion_classifier(models_dir, g_opts.emotion.to_options());
   std::ostringstream csv;
   csv << "file,model,status";
   for (auto n : kEmotionNames) csv << ",emo_" << n;
@@ -35,7 +34,7 @@ void run_classify() {
   int unreadable = 0;
   for (const auto& path : g_opts.images) {
     const cv::Mat face = cv::imread(path, cv::IMREAD_COLOR);
-    csv << report::csv_field(path) << ',' << clf->name() << (g_opts.tta == "flip" ? "+flip" : "");
+    csv << report::csv_field(path) << ',' << clf->name() << (g_opts.emotion.flip() ? "+flip" : "");
     if (face.empty()) {
       std::cerr << "psyface: warning: cannot read image " << path << "\n";
       ++unreadable;
@@ -58,12 +57,7 @@ void run_classify() {
 Registrar reg([](CLI::App& app) {
   auto* cmd = app.add_subcommand("classify", "Emotion probabilities for face-crop images (CSV: one row per image)");
   cmd->add_option("IMAGE", g_opts.images, "Face crop image files")->required();
-  cmd->add_option("--model", g_opts.model, "mini-xception, face-api or ensemble")
-      ->check(CLI::IsMember({"mini-xception", "face-api", "ensemble"}))
-      ->capture_default_str();
-  cmd->add_option("--tta", g_opts.tta, "Test-time augmentation: none or flip")
-      ->check(CLI::IsMember({"none", "flip"}))
-      ->capture_default_str();
+  add_emotion_options(cmd, g_opts.emotion);
   cmd->add_option("-o,--out", g_opts.out, "CSV file to write (default: standard output)");
   add_model_run_options(cmd, g_opts.run);
   cmd->callback(run_classify);

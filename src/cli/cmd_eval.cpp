@@ -17,8 +17,7 @@ namespace {
 
 struct EvalOptions {
   std::string dir;
-  std::string model = "ensemble";
-  std::string tta = "none";
+  EmotionCliOptions emotion;
   std::string out_dir;  // empty = text to stdout only
   ModelRunOptions run;
 };
@@ -30,7 +29,7 @@ void run_eval() {
   const auto set = stats::scan_labelled_folder(g_opts.dir);
   for (const auto& s : set.skipped_folders)
     std::cerr << "psyface: skipping folder '" << s.name << "' (" << s.file_count << " files): not one of the 7 classes\n";
-  auto clf = models::make_emotion_classifier(models_dir, {g_opts.model, g_opts.tta == "flip"});
+  auto clf = models::make_emotion_classifier(models_dir, g_opts.emotion.to_options());
 
   stats::ClassificationTally tally;
   util::ProgressLine progress("eval", static_cast<int64_t>(set.images.size()), "img", !g_opts.run.quiet);
@@ -48,12 +47,12 @@ void run_eval() {
   progress.finish();
 
   const auto metrics = stats::compute_classification_metrics(tally);
-  std::cout << "model: " << clf->name() << (g_opts.tta == "flip" ? " (+ flip TTA)" : "") << "\n"
+  std::cout << "model: " << clf->name() << (g_opts.emotion.flip() ? " (+ flip TTA)" : "") << "\n"
             << stats::format_metrics_text(metrics);
   if (!g_opts.out_dir.empty()) {
     stats::EvalContext ctx;
     ctx.model_name = clf->name();
-    ctx.options = {{"model", g_opts.model}, {"tta", g_opts.tta}};
+    ctx.options = {{"model", g_opts.emotion.model}, {"tta", g_opts.emotion.tta}};
     nlohmann::json prov = nlohmann::json::array();
     for (const auto& p : clf->provenance()) prov.push_back({{"name", p.name}, {"sha256", p.sha256}, {"source", p.source}});
     ctx.options["models"] = prov;
@@ -71,12 +70,7 @@ void run_eval() {
 Registrar reg([](CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Evaluate an emotion model on a folder of labelled face crops (class subfolders)");
   cmd->add_option("DIR", g_opts.dir, "Folder with one subfolder per class (angry/anger, happy/happiness, ...)")->required();
-  cmd->add_option("--model", g_opts.model, "mini-xception, face-api or ensemble")
-      ->check(CLI::IsMember({"mini-xception", "face-api", "ensemble"}))
-      ->capture_default_str();
-  cmd->add_option("--tta", g_opts.tta, "Test-time augmentation: none or flip (average with the mirrored crop)")
-      ->check(CLI::IsMember({"none", "flip"}))
-      ->capture_default_str();
+  add_emotion_options(cmd, g_opts.emotion);
   cmd->add_option("--out", g_opts.out_dir, "Also write eval.json, eval_per_class.csv, eval_confusion.csv here");
   add_model_run_options(cmd, g_opts.run);
   cmd->callback(run_eval);
