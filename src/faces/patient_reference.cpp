@@ -6,13 +6,14 @@
 
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/json_file.hpp"
 
 namespace psyface::faces {
 
 PatientReference read_patient_reference(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw Error(ErrorCode::Input, "patient reference " + path.string() + " not found");
   try {
-    const auto j = nlohmann::json::parse(util::read_file(path));
+    const auto j = util::read_json_file(path, ErrorCode::Input);
     if (j.at("format") != "psyface-patient-reference")
       throw Error(ErrorCode::Input, path.string() + " is not a psyface patient reference");
     if (j.at("format_version").get<int>() != kPatientReferenceFormatVersion)

@@ -2,6 +2,7 @@
 
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/json_file.hpp"
 
 namespace psyface::models {
 namespace {
@@ -71,12 +72,7 @@ class GraphWriter {
 }  // namespace
 
 TfjsGraph build_faceapi_expression_graph(const std::filesystem::path& manifest_json) {
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(util::read_file(manifest_json));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Model, manifest_json.string() + ": not valid JSON: " + e.what());
-  }
+  const nlohmann::json manifest = util::read_json_file(manifest_json, ErrorCode::Model);
   TfjsGraph g;
   g.weights = read_tfjs_weights(manifest, manifest_json.parent_path());
   GraphWriter w(g);

@@ -2,6 +2,7 @@
 
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/json_file.hpp"
 #include "util/sha256.hpp"
 
 namespace psyface::models {
@@ -73,13 +74,7 @@ Manifest read_manifest(const std::filesystem::path& model_dir) {
   const auto path = model_dir / "manifest.json";
   if (!std::filesystem::exists(path))
     throw Error(ErrorCode::Model, "model manifest " + path.string() + " not found; run 'psyface models build'");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(util::read_file(path));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Model, path.string() + ": not valid JSON: " + e.what());
-  }
-  return manifest_from_json(j, path.string());
+  return manifest_from_json(util::read_json_file(path, ErrorCode::Model), path.string());
 }
 
 void write_manifest(const std::filesystem::path& model_dir, const Manifest& m) {

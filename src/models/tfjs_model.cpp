@@ -5,6 +5,7 @@
 
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/json_file.hpp"
 
 namespace psyface::models {
 namespace {
@@ -106,12 +107,7 @@ std::map<std::string, HostTensor> read_tfjs_weights(const nlohmann::json& manife
 }
 
 TfjsGraph read_tfjs_graph_model(const std::filesystem::path& model_json) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(util::read_file(model_json));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Model, model_json.string() + ": not valid JSON: " + e.what());
-  }
+  const nlohmann::json j = util::read_json_file(model_json, ErrorCode::Model);
   if (!j.contains("modelTopology") || !j["modelTopology"].contains("node"))
     throw Error(ErrorCode::Model, model_json.string() + ": not a TensorFlow.js graph model");
   TfjsGraph g;
