@@ -32,7 +32,7 @@ struct FrameWork {
 };
 
 // Geometry, flags and the aligned crop of one tracked face (the emotion comes later, in another thread).
-FaceWork describe_face(const cv::Mat& bgr, const video::Frame& f, const faces::TrackedFace& tf,
+FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf,
                        const AnalyzeOptions& o) {
   FaceWork w;
   FaceObservation& obs = w.obs;
@@ -60,7 +60,7 @@ FaceWork describe_face(const cv::Mat& bgr, const video::Frame& f, const faces::T
     obs.landmarks_px.reserve(tf.landmarks.points_px.size());
     for (const auto& p : tf.landmarks.points_px) obs.landmarks_px.emplace_back(p.x, p.y);
   }
-  w.crop = faces::aligned_face_crop(bgr, tf.landmarks, o.emotion_crop_px, o.crop_margin);
+  w.crop = faces::aligned_face_crop(f.bgr, tf.landmarks, o.emotion_crop_px, o.crop_margin);
   return w;
 }
 
@@ -71,7 +71,7 @@ FrameWork track_frame(faces::FaceTracker& tracker, PersonObserver& persons, cons
   work.t_sec = f.t_sec;
   const auto tracked = tracker.update(f.bgr, f.t_sec);
   const auto t0 = Clock::now();
-  for (const auto& tf : tracked) work.faces.push_back(describe_face(f.bgr, f, tf, o));
+  for (const auto& tf : tracked) work.faces.push_back(describe_face(f, tf, o));
   const auto t1 = Clock::now();
   times.crop_geometry_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
   persons.observe(f.bgr, f.t_sec, tracked);

@@ -42,8 +42,10 @@ std::vector<std::string> frames_csv_columns(bool with_landmarks) {
 
 FramesCsvWriter::FramesCsvWriter(const std::filesystem::path& path, bool with_landmarks)
     : file_(path), with_landmarks_(with_landmarks) {
+  const auto columns = frames_csv_columns(with_landmarks);
+  columns_ = columns.size();
   std::string header;
-  for (const auto& c : frames_csv_columns(with_landmarks)) header += (header.empty() ? "" : ",") + c;
+  for (const auto& c : columns) header += (header.empty() ? "" : ",") + c;
   file_.stream() << header << '\n';
 }
 
@@ -62,7 +64,7 @@ void FramesCsvWriter::write_row(const FaceObservation& o) {
   append(s, o.t_sec, 4);
   s += o.success ? ",1," : ",0,";
   if (!o.success) {  // no face: every measure is missing
-    const size_t missing = frames_csv_columns(with_landmarks_).size() - 4;
+    const size_t missing = columns_ - 4;
     for (size_t k = 0; k < missing; ++k) s += k ? ",NA" : "NA";
   } else {
     append(s, o.confidence, 4);

@@ -31,6 +31,7 @@ class FramesCsvWriter {
   void write_row(const FaceObservation& o);
   util::AtomicFile file_;
   bool with_landmarks_;
+  size_t columns_ = 0;
   int64_t rows_ = 0;
   std::string line_;
 };

@@ -44,6 +44,13 @@ Result run(const std::string& args) {
   return r;
 }
 
+int64_t count_lines(const fs::path& p) {
+  std::ifstream in(p);
+  int64_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
 bool models_built() { return fs::exists(test::source_dir() / "models/facemesh/model.onnx"); }
 
 TEST(Cli, HelpOnEveryCommand) {
@@ -94,10 +101,7 @@ TEST(Cli, AnalyzeProcessesATruncatedVideoUpToTheCutAndReportsIt) {
   EXPECT_GT(analysed, 300);
   EXPECT_LT(analysed, 842);
   // one CSV row per analysed frame (one face in this clip) plus the header
-  std::ifstream csv(dir / "cut.frames.csv");
-  int64_t lines = 0;
-  for (std::string line; std::getline(csv, line);) ++lines;
-  EXPECT_EQ(lines, analysed + 1);
+  EXPECT_EQ(count_lines(dir / "cut.frames.csv"), analysed + 1);
   fs::remove_all(dir);
 }
 
@@ -123,10 +127,7 @@ TEST(Cli, CtrlCKeepsPartialResultsAndExits130) {
   const int64_t analysed = meta["video"]["frames_analysed"];
   EXPECT_GT(analysed, 0);
   EXPECT_LT(analysed, 842);
-  std::ifstream csv(dir / "openface_sample_2015-10-15-15-14.frames.partial.csv");
-  int64_t lines = 0;
-  for (std::string line; std::getline(csv, line);) ++lines;
-  EXPECT_EQ(lines, analysed + 1);  // every analysed frame was written
+  EXPECT_EQ(count_lines(dir / "openface_sample_2015-10-15-15-14.frames.partial.csv"), analysed + 1);  // every analysed frame was written
   fs::remove_all(dir);
 }
 

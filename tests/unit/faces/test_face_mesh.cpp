@@ -13,6 +13,7 @@
 
 #include "mesh_test_support.hpp"
 #include "faces/face_geometry.hpp"
+#include "faces/face_tracker.hpp"
 #include "psyface/error.hpp"
 
 namespace psyface::faces {
@@ -24,12 +25,6 @@ constexpr const char* kOpenFaceClip = "data/videos/openface_sample_2015-10-15-15
 // below the mouth, and the eye centres (the subject's right eye is on the image left).
 const cv::Rect2f kOpenFaceBox(300, 170, 145, 160);
 const cv::Point2f kOpenFaceRightEye(330, 218), kOpenFaceLeftEye(412, 218);
-
-cv::Rect2f landmark_box(const FaceLandmarks& lm) {
-  float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
-  for (const auto& p : lm.points_px) x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
 
 cv::Point2f centre(const cv::Rect2f& r) { return {r.x + 0.5f * r.width, r.y + 0.5f * r.height}; }
 
