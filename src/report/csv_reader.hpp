@@ -22,6 +22,8 @@ class CsvReader {
   const std::vector<std::string>& header() const { return header_; }
   const std::vector<std::string>& fields() const { return fields_; }
   const std::filesystem::path& path() const { return path_; }
+  // Line of the current record in the file (1 = the header; blank lines count).
+  int64_t line_number() const { return line_number_; }
 
   bool has_column(const std::string& name) const;
   // Index of a column. throws Error(Input) naming the file and the missing column.

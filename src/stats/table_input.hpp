@@ -1,0 +1,31 @@
+// Reading outcomes.csv and CSV measure tables (segments.csv, sessions.csv, windows.csv of the study
+// export, or any user table with the same identifier columns). Errors throw Error(Input) with the file,
+// the line and the column; nothing is dropped silently (every left-out row or column is in `notes`).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "stats/study_inputs.hpp"
+
+namespace psyface::stats {
+
+// outcomes.csv: patient_id, pre, post[, dropout][, covariates...]. pre and post are numbers; an empty
+// (or NA) cell is missing. dropout is 0 or 1 (empty = not given). Every other column becomes a covariate
+// (a number when it parses, else a string). Duplicate patient_id is an error.
+std::vector<OutcomeRecord> read_outcomes_csv(const std::filesystem::path& path);
+
+struct MeasureSelection {
+  std::vector<std::string> measures;  // empty: every numeric non-identifier column
+  std::string role = "patient";       // keep rows of this role when the table has a role column; "" = all
+};
+
+// A measure table. Requires session_id. Measures: the listed ones (each must exist; a non-numeric
+// value is an error naming line and column) or else every non-identifier column whose values all
+// parse as numbers or NA (other columns are listed in notes).
+MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection);
+
+// Rows of b appended to a; both must have the same measures (throws Error(Input) otherwise).
+void append_measure_table(MeasureTable& a, MeasureTable b);
+
+}  // namespace psyface::stats
