@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../test_paths.hpp"
+#include "cli_test_support.hpp"
 #include "util/atomic_file.hpp"
 
 namespace psyface {
@@ -19,30 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-fs::path temp_dir(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("psyface_cli_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-Result run(const std::string& args) {
-  const auto dir = temp_dir("run");
-  const std::string cmd = test::psyface_bin().string() + " " + args + " >" + (dir / "out").string() + " 2>" +
-                          (dir / "err").string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = util::read_file(dir / "out");
-  r.err = util::read_file(dir / "err");
-  fs::remove_all(dir);
-  return r;
-}
+using test::Result;
+using test::run;
+using test::temp_dir;
 
 int64_t count_lines(const fs::path& p) {
   std::ifstream in(p);
