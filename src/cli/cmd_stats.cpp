@@ -8,13 +8,14 @@
 #include "stats/agreement.hpp"
 #include "stats/outcome_analysis.hpp"
 #include "stats/stats_source.hpp"
+#include "stats/study_database.hpp"
 
 namespace psyface::cli {
 namespace {
 
 struct StatsCliOptions {
   std::vector<std::string> ratings, sessions;
-  std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats";
+  std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats", study_dir;
   bool lower_is_better = false, quiet = false;
   stats::AgreementOptions agreement;
 };
@@ -29,15 +30,22 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-stats::CsvStatsSource make_source() {
+stats::EafTierMap eaf_tiers() {
+  stats::EafTierMap m = g_opts.eaf_tiers.empty() ? stats::EafTierMap{} : stats::parse_eaf_tier_map(g_opts.eaf_tiers);
+  m.session_id = g_opts.eaf_session;
+  return m;
+}
+
+// The study database with --study DIR, else the CSV files given.
+std::unique_ptr<stats::StatsSource> make_source() {
+  if (!g_opts.study_dir.empty()) return std::make_unique<stats::StudyDatabaseSource>(g_opts.study_dir);
   stats::CsvSourceFiles f;
   for (const auto& r : g_opts.ratings) f.ratings.emplace_back(r);
   for (const auto& s : g_opts.sessions) f.sessions.emplace_back(s);
   f.outcomes = g_opts.outcomes;
   f.segments = g_opts.segments;
-  if (!g_opts.eaf_tiers.empty()) f.eaf_tiers = stats::parse_eaf_tier_map(g_opts.eaf_tiers);
-  f.eaf_tiers.session_id = g_opts.eaf_session;
-  return stats::CsvStatsSource(std::move(f));
+  f.eaf_tiers = eaf_tiers();
+  return std::make_unique<stats::CsvStatsSource>(std::move(f));
 }
 
 stats::MeasureSelection selection() { return {split_list(g_opts.measures), g_opts.role}; }
@@ -52,18 +60,35 @@ void finish(const stats::StatsReport& report) {
 
 void run_agreement() {
   const auto source = make_source();
-  const auto ratings = source.ratings();
-  const auto segments = source.segment_measures(selection());
+  const auto ratings = source->ratings();
+  const auto segments = source->segment_measures(selection());
   finish(stats::run_agreement(ratings, segments, g_opts.agreement));
 }
 
 void run_outcomes() {
   const auto source = make_source();
-  const auto outcomes = source.outcomes();
-  const auto sessions = source.session_measures(selection());
+  const auto outcomes = source->outcomes();
+  const auto sessions = source->session_measures(selection());
   stats::OutcomeOptions o;
-  o.lower_is_better = source.outcome_lower_is_better().value_or(g_opts.lower_is_better);
+  o.lower_is_better = g_opts.lower_is_better || source->outcome_lower_is_better().value_or(false);
   finish(stats::run_outcomes(outcomes, sessions, o));
+}
+
+void run_import_ratings() {
+  stats::CsvStatsSource files({std::vector<std::filesystem::path>(g_opts.ratings.begin(), g_opts.ratings.end()), eaf_tiers(),
+                               {}, {}, {}});
+  const auto ratings = files.ratings();  // every file validated before anything is written
+  const auto sum = stats::import_ratings(g_opts.study_dir, ratings);
+  std::cerr << "psyface: imported " << sum.rows << " ratings into " << g_opts.study_dir << " (" << sum.replaced
+            << " replaced rows with the same session, times and rater)\n";
+}
+
+void run_import_outcomes() {
+  stats::CsvStatsSource files({{}, {}, g_opts.outcomes, {}, {}});
+  const auto sum = stats::import_outcomes(g_opts.study_dir, files.outcomes(), g_opts.lower_is_better);
+  for (const auto& n : sum.notes) std::cerr << "psyface: note: " << n << "\n";
+  std::cerr << "psyface: imported " << sum.rows << " outcomes into " << g_opts.study_dir << " (" << sum.replaced
+            << " replaced); outcome_lower_is_better = " << (g_opts.lower_is_better ? 1 : 0) << "\n";
 }
 
 void add_common(CLI::App* cmd) {
@@ -84,12 +109,14 @@ Registrar reg([](CLI::App& app) {
   auto* ag = stats_cmd->add_subcommand(
       "agreement",
       "psyface segment measures against human CEAS ratings: Pearson, Spearman, rmcorr, LMM; rater ICC; kappa");
+  auto* ag_study = ag->add_option("--study", o.study_dir,
+                                  "Study folder: read ratings and segment measures from its database instead of CSV files");
   ag->add_option("--ratings", o.ratings,
                  "ratings.csv (session_id,start,end,rater,ceas_mode,ceas_peak[,primary_emotion]) or ELAN .eaf; repeatable")
-      ->required();
+      ->excludes(ag_study);
   ag->add_option("--segments", o.segments,
                  "Segment measures: segments.csv of the study export (session_id, patient_id, start_sec, end_sec, measures)")
-      ->required();
+      ->excludes(ag_study);
   ag->add_option("--eaf-tiers", o.eaf_tiers,
                  "ELAN tier names: mode=NAME,peak=NAME,emotion=NAME (default: \"CEAS mode\", \"CEAS peak\", "
                  "\"primary emotion\"; a tier NAME@RATER names its rater)");
@@ -105,14 +132,33 @@ Registrar reg([](CLI::App& app) {
 
   auto* oc = stats_cmd->add_subcommand(
       "outcomes", "Patient means against improvement (correlations, median split, LMM) and dropouts against completers");
-  oc->add_option("--outcomes", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->required();
+  auto* oc_study = oc->add_option("--study", o.study_dir,
+                                  "Study folder: read outcomes and session measures from its database instead of CSV files");
+  oc->add_option("--outcomes", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->excludes(oc_study);
   oc->add_option("--sessions", o.sessions,
                  "Session measures: sessions.csv and/or windows.csv (window_kind first/rest give the first-N-minutes "
                  "and rest parts; fixed windows are ignored); repeatable")
-      ->required();
-  oc->add_flag("--lower-is-better", o.lower_is_better, "Lower outcome scores are better: improvement = pre - post");
+      ->excludes(oc_study);
+  oc->add_flag("--lower-is-better", o.lower_is_better,
+               "Lower outcome scores are better: improvement = pre - post (with --study: also when the study's "
+               "setting outcome_lower_is_better is 1)");
   add_common(oc);
   oc->callback(run_outcomes);
+
+  auto* im = stats_cmd->add_subcommand("import", "Validate ratings or outcomes and write them into a study database");
+  im->require_subcommand(1);
+  auto* ir = im->add_subcommand("ratings", "Import ratings.csv / ELAN .eaf into the study's ratings table (all or nothing)");
+  ir->add_option("--study", o.study_dir, "Study folder (with study.sqlite from psyface study init)")->required();
+  ir->add_option("FILES", o.ratings, "ratings.csv and/or .eaf files")->required();
+  ir->add_option("--eaf-tiers", o.eaf_tiers, "ELAN tier names: mode=NAME,peak=NAME,emotion=NAME");
+  ir->add_option("--eaf-session", o.eaf_session, "session_id of the .eaf ratings (default: the file name without .eaf)");
+  ir->callback(run_import_ratings);
+  auto* io = im->add_subcommand("outcomes", "Import outcomes.csv into the study's outcomes table (all or nothing)");
+  io->add_option("--study", o.study_dir, "Study folder (with study.sqlite from psyface study init)")->required();
+  io->add_option("FILE", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->required();
+  io->add_flag("--lower-is-better", o.lower_is_better,
+               "Lower outcome scores are better (stored as the setting outcome_lower_is_better)");
+  io->callback(run_import_outcomes);
 });
 
 }  // namespace

@@ -74,87 +74,110 @@ std::vector<OutcomeRecord> read_outcomes_csv(const std::filesystem::path& path) 
   return out;
 }
 
-MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection) {
-  report::CsvReader csv(path);
+MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelection& selection) {
   MeasureTable t;
-  t.source = path.string();
-  const size_t c_session = need(csv, "session_id", "identifies the session of each row");
-  const auto optional = [&](const char* name) { return csv.has_column(name) ? std::optional(csv.column(name)) : std::nullopt; };
-  const auto c_patient = optional("patient_id"), c_role = optional("role"), c_kind = optional("window_kind"),
-             c_label = optional("segment_label"), c_start = optional("start_sec"), c_end = optional("end_sec");
+  t.source = cells.source;
+  const auto& header = cells.header;
+  const auto find = [&](const std::string& name) -> std::optional<size_t> {
+    const auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? std::nullopt : std::optional(static_cast<size_t>(it - header.begin()));
+  };
+  const auto where_col = [&](size_t row, size_t c) {
+    return cells.where[row] + ": column " + std::to_string(c + 1) + " (" + header[c] + ")";
+  };
+  const auto number = [&](size_t row, size_t c) -> double {
+    const std::string& s = cells.rows[row][c];
+    if (is_na(s)) return NAN;
+    const auto v = to_number(s);
+    if (!v) throw Error(ErrorCode::Input, where_col(row, c) + ": \"" + s + "\" is not a number");
+    return *v;
+  };
+  const auto c_session = find("session_id");
+  if (!c_session) throw Error(ErrorCode::Input, cells.source + ": missing column \"session_id\" (identifies the session of each row)");
+  const auto c_patient = find("patient_id"), c_role = find("role"), c_kind = find("window_kind"),
+             c_label = find("segment_label"), c_start = find("start_sec"), c_end = find("end_sec");
   t.has_patient_id = c_patient.has_value();
   t.has_window_kind = c_kind.has_value();
   t.has_times = c_start && c_end;
-  // candidate measure columns
+  const auto is_identifier = [](const std::string& name) {
+    return std::find(kIdentifierColumns.begin(), kIdentifierColumns.end(), name) != kIdentifierColumns.end();
+  };
   std::vector<size_t> candidates;
-  if (!selection.measures.empty()) {
-    for (const auto& m : selection.measures) {
-      if (std::find(kIdentifierColumns.begin(), kIdentifierColumns.end(), m) != kIdentifierColumns.end())
-        throw Error(ErrorCode::Usage, "--measures: \"" + m + "\" is an identifier column, not a measure");
-      if (!csv.has_column(m)) {
-        std::string have;
-        for (const auto& h : csv.header()) have += (have.empty() ? "" : ", ") + h;
-        throw Error(ErrorCode::Input, path.string() + " line 1: no measure column \"" + m + "\" (columns: " + have + ")");
-      }
-      candidates.push_back(csv.column(m));
+  for (const auto& m : selection.measures) {
+    if (is_identifier(m)) throw Error(ErrorCode::Usage, "--measures: \"" + m + "\" is an identifier column, not a measure");
+    const auto c = find(m);
+    if (!c) {
+      std::string have;
+      for (const auto& h : header) have += (have.empty() ? "" : ", ") + h;
+      throw Error(ErrorCode::Input, cells.source + ": no measure column \"" + m + "\" (columns: " + have + ")");
     }
-  } else {
-    for (size_t c = 0; c < csv.header().size(); ++c)
-      if (std::find(kIdentifierColumns.begin(), kIdentifierColumns.end(), csv.header()[c]) == kIdentifierColumns.end())
-        candidates.push_back(c);
+    candidates.push_back(*c);
   }
-  std::vector<std::vector<std::string>> cells;  // candidate cells per kept row
+  if (selection.measures.empty())
+    for (size_t c = 0; c < header.size(); ++c)
+      if (!is_identifier(header[c])) candidates.push_back(c);
   std::vector<bool> numeric(candidates.size(), true);
+  std::vector<size_t> kept_rows;
   int64_t other_role = 0;
-  while (csv.next()) {
-    const auto& f = csv.fields();
+  for (size_t i = 0; i < cells.rows.size(); ++i) {
+    const auto& f = cells.rows[i];
     if (c_role && !selection.role.empty() && f[*c_role] != selection.role) {
       ++other_role;
       continue;
     }
     MeasureRow row;
-    row.session_id = f[c_session];
-    if (row.session_id.empty()) csv.fail(col_name(csv, c_session) + ": empty session_id");
+    row.session_id = f[*c_session];
+    if (row.session_id.empty()) throw Error(ErrorCode::Input, where_col(i, *c_session) + ": empty session_id");
     if (c_patient) row.patient_id = f[*c_patient];
     if (c_role) row.role = f[*c_role];
     if (c_kind) row.window_kind = f[*c_kind];
     if (c_label) row.segment_label = f[*c_label];
-    row.start_sec = c_start ? number_or_fail(csv, *c_start) : NAN;
-    row.end_sec = c_end ? number_or_fail(csv, *c_end) : NAN;
-    row.line = csv.line_number();
-    std::vector<std::string> values;
+    row.start_sec = c_start ? number(i, *c_start) : NAN;
+    row.end_sec = c_end ? number(i, *c_end) : NAN;
+    row.line = cells.lines.empty() ? static_cast<int64_t>(i + 1) : cells.lines[i];
     for (size_t k = 0; k < candidates.size(); ++k) {
       const std::string& s = f[candidates[k]];
       if (!is_na(s) && !to_number(s)) {
-        if (!selection.measures.empty()) csv.fail(col_name(csv, candidates[k]) + ": \"" + s + "\" is not a number");
+        if (!selection.measures.empty())
+          throw Error(ErrorCode::Input, where_col(i, candidates[k]) + ": \"" + s + "\" is not a number");
         numeric[k] = false;
       }
-      values.push_back(s);
     }
     t.rows.push_back(std::move(row));
-    cells.push_back(std::move(values));
+    kept_rows.push_back(i);
   }
+  const std::string name = std::filesystem::path(cells.source).filename().string();
   if (other_role > 0)
-    t.notes.push_back(path.filename().string() + ": " + std::to_string(other_role) + " rows of other roles than \"" +
-                      selection.role + "\" left out (--role)");
+    t.notes.push_back(name + ": " + std::to_string(other_role) + " rows of other roles than \"" + selection.role +
+                      "\" left out (--role)");
   std::vector<size_t> keep;
   for (size_t k = 0; k < candidates.size(); ++k) {
     if (numeric[k]) {
-      keep.push_back(k);
-      t.measures.push_back(csv.header()[candidates[k]]);
+      keep.push_back(candidates[k]);
+      t.measures.push_back(header[candidates[k]]);
     } else {
-      t.notes.push_back(path.filename().string() + ": column \"" + csv.header()[candidates[k]] +
-                        "\" is not numeric: not a measure");
+      t.notes.push_back(name + ": column \"" + header[candidates[k]] + "\" is not numeric: not a measure");
     }
   }
   if (t.measures.empty())
-    throw Error(ErrorCode::Input, path.string() + ": no numeric measure columns (identifier columns are never measures)");
-  for (const auto& row : cells) {
+    throw Error(ErrorCode::Input, cells.source + ": no numeric measure columns (identifier columns are never measures)");
+  for (size_t i : kept_rows) {
     std::vector<double> v;
-    for (size_t k : keep) v.push_back(is_na(row[k]) ? NAN : *to_number(row[k]));
+    for (size_t c : keep) v.push_back(is_na(cells.rows[i][c]) ? NAN : *to_number(cells.rows[i][c]));
     t.values.push_back(std::move(v));
   }
   return t;
+}
+
+MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection) {
+  report::CsvReader csv(path);
+  CellTable cells{path.string(), csv.header(), {}, {}, {}};
+  while (csv.next()) {
+    cells.rows.push_back(csv.fields());
+    cells.lines.push_back(csv.line_number());
+    cells.where.push_back(path.string() + " line " + std::to_string(csv.line_number()));
+  }
+  return measure_table_from_cells(cells, selection);
 }
 
 void append_measure_table(MeasureTable& a, MeasureTable b) {

@@ -20,7 +20,19 @@ struct MeasureSelection {
   std::string role = "patient";       // keep rows of this role when the table has a role column; "" = all
 };
 
-// A measure table. Requires session_id. Measures: the listed ones (each must exist; a non-numeric
+// A table as text cells, from any reader (CSV file, database view).
+struct CellTable {
+  std::string source;                           // file name or "study.sqlite view export_segments"
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;   // "NA" or "" for missing
+  std::vector<int64_t> lines;                   // per row: line in the file (empty: row number)
+  std::vector<std::string> where;               // per row: "<file> line N" for error messages
+};
+
+// The measure table of cells; the rules of read_measure_table. Errors name cells.where[row] and the column.
+MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelection& selection);
+
+// A measure table from a CSV file. Requires session_id. Measures: the listed ones (each must exist; a non-numeric
 // value is an error naming line and column) or else every non-identifier column whose values all
 // parse as numbers or NA (other columns are listed in notes).
 MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection);

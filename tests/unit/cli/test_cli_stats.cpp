@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../stats/stats_test_support.hpp"
+#include "../stats/study_db_fixture.hpp"
 #include "cli_test_support.hpp"
 #include "report/csv_reader.hpp"
 
@@ -132,6 +133,34 @@ TEST(CliStats, InputErrorsExitThreeWithFileLineAndColumn) {
                            (study() / "sessions.csv").string() + " --measures smile_share,nope -o " + (dir / "o").string());
   EXPECT_EQ(m.exit_code, 3);
   EXPECT_NE(m.err.find("no measure column \"nope\""), std::string::npos) << m.err;
+  fs::remove_all(dir);
+}
+
+TEST(CliStats, ImportIntoTheStudyDatabaseThenAnalyseIt) {
+  const auto dir = test::temp_dir("stats_study");
+  const auto db = test::make_study_db_fixture(dir);
+  // a failing file imports nothing
+  std::ofstream(dir / "bad.csv") << "session_id,start,end,rater,ceas_mode,ceas_peak\nP01_S1,1,2,A,3,3\nP01_S1,x,2,B,3,3\n";
+  auto r = test::run("stats import ratings --study " + dir.string() + " " + (study() / "ratings.csv").string() + " " +
+                     (dir / "bad.csv").string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("bad.csv line 3: column 2 (start): \"x\" is not a time"), std::string::npos) << r.err;
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 0);
+  r = test::run("stats import ratings --study " + dir.string() + " " + (study() / "ratings.csv").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("imported 144 ratings"), std::string::npos) << r.err;
+  r = test::run("stats import outcomes --lower-is-better --study " + dir.string() + " " + (study() / "outcomes.csv").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::sql_count(db, "SELECT value FROM settings WHERE key = 'outcome_lower_is_better'"), 1);
+  r = test::run("stats agreement --study " + dir.string() + " -o " + (dir / "a").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_R(find_row(dir / "a" / "agreement_correlations.csv", "arousal", "ceas_mode", "segment", "pearson_r").estimate,
+           "study.agree_pearson_r", kCsvTol);
+  r = test::run("stats outcomes --study " + dir.string() + " -o " + (dir / "o").string());  // lower-is-better from the study
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_R(find_row(dir / "o" / "median_split.csv", "smile_share", "improvement", "whole", "cohen_d").estimate,
+           "study.out_cohen_d_smile", kCsvTol);
+  EXPECT_EQ(test::run("stats agreement --study " + dir.string() + " --ratings x.csv").exit_code, 2);
   fs::remove_all(dir);
 }
 

@@ -1,0 +1,107 @@
+// The study database as a source and the imports into it (on a fixture with the contract's schema).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "psyface/error.hpp"
+#include "stats/agreement.hpp"
+#include "stats/outcome_analysis.hpp"
+#include "stats/study_database.hpp"
+#include "study_db_fixture.hpp"
+
+namespace psyface::stats {
+namespace {
+namespace fs = std::filesystem;
+
+fs::path fixture_dir(const std::string& name) {
+  return fs::temp_directory_path() / ("psyface_stats_db_" + name + "_" + std::to_string(::getpid()));
+}
+
+fs::path study_csv(const std::string& name) { return test::stats_golden_dir() / "study" / name; }
+
+TEST(StatsDatabase, ImportRatingsAllOrNothing) {
+  const auto dir = fixture_dir("ratings");
+  const auto db = test::make_study_db_fixture(dir);
+  auto ratings = read_ratings_csv(study_csv("ratings.csv"));
+  ASSERT_EQ(ratings.size(), 144u);
+  auto bad = ratings;
+  bad[100].session_id = "P99_S1";
+  try {
+    import_ratings(dir, bad);
+    ADD_FAILURE() << "no error for an unknown session";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    EXPECT_NE(std::string(e.what()).find("ratings.csv:102: column session_id: session \"P99_S1\" is not in the study"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 0);
+  auto sum = import_ratings(dir, ratings);
+  EXPECT_EQ(sum.rows, 144);
+  EXPECT_EQ(sum.replaced, 0);
+  sum = import_ratings(dir, ratings);  // again: same keys replaced, nothing duplicated
+  EXPECT_EQ(sum.replaced, 144);
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 144);
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings WHERE source = 'ratings.csv:2' AND start_sec = 120"), 1);
+  fs::remove_all(dir);
+}
+
+TEST(StatsDatabase, DatabaseSourceGivesTheSameAnalysesAsTheCsvFiles) {
+  const auto dir = fixture_dir("source");
+  test::make_study_db_fixture(dir);
+  const auto csv_ratings = read_ratings_csv(study_csv("ratings.csv"));
+  import_ratings(dir, csv_ratings);
+  const auto csv_outcomes = read_outcomes_csv(study_csv("outcomes.csv"));
+  const auto imp = import_outcomes(dir, csv_outcomes, true);
+  EXPECT_EQ(imp.rows, 12);
+  EXPECT_TRUE(imp.notes.empty());  // every patient has sessions
+  StudyDatabaseSource source(dir);
+  EXPECT_EQ(source.outcome_lower_is_better(), std::optional<bool>(true));
+  const auto db_ratings = source.ratings();
+  ASSERT_EQ(db_ratings.size(), csv_ratings.size());
+  const auto db_outcomes = source.outcomes();
+  ASSERT_EQ(db_outcomes.size(), 12u);
+  EXPECT_TRUE(std::isnan(db_outcomes[4].post));  // P05: missing post stays missing
+  EXPECT_EQ(db_outcomes[0].dropout, 1);
+  EXPECT_EQ(db_outcomes[0].covariates["age"], 31.0);
+  const MeasureSelection all{};
+  const auto a_db = run_agreement(db_ratings, source.segment_measures(all), {});
+  const auto a_csv = run_agreement(csv_ratings, read_measure_table(study_csv("segments.csv"), all), {});
+  ASSERT_EQ(a_db.tables[0].rows.size(), a_csv.tables[0].rows.size());
+  for (size_t i = 0; i < a_db.tables[0].rows.size(); ++i)
+    EXPECT_NEAR(a_db.tables[0].rows[i].estimate, a_csv.tables[0].rows[i].estimate, 1e-12) << i;
+  MeasureTable sessions_csv = read_measure_table(study_csv("sessions.csv"), all);
+  append_measure_table(sessions_csv, read_measure_table(study_csv("windows.csv"), all));
+  const auto o_db = run_outcomes(db_outcomes, source.session_measures(all), {true});
+  const auto o_csv = run_outcomes(csv_outcomes, sessions_csv, {true});
+  for (size_t t = 0; t < o_db.tables.size(); ++t) {
+    ASSERT_EQ(o_db.tables[t].rows.size(), o_csv.tables[t].rows.size()) << o_db.tables[t].name;
+    for (size_t i = 0; i < o_db.tables[t].rows.size(); ++i) {
+      const double a = o_db.tables[t].rows[i].estimate, b = o_csv.tables[t].rows[i].estimate;
+      if (std::isfinite(b)) EXPECT_NEAR(a, b, 1e-12) << o_db.tables[t].name << " " << i;
+    }
+  }
+  const auto extra = import_outcomes(dir, {{"PX", 20, 10, 0, nlohmann::json::object(), "x.csv:2"}}, false);
+  ASSERT_EQ(extra.notes.size(), 1u);
+  EXPECT_NE(extra.notes[0].find("1 patients have no sessions in the study yet: PX"), std::string::npos);
+  EXPECT_EQ(source.outcome_lower_is_better(), std::optional<bool>(false));
+  fs::remove_all(dir);
+}
+
+TEST(StatsDatabase, MissingDatabaseOrTablesAreInputErrors) {
+  const auto dir = fixture_dir("missing");
+  fs::create_directories(dir);
+  EXPECT_THROW(StudyDatabaseSource{dir}, Error);
+  std::ofstream(dir / "study.sqlite") << "";  // an empty file is an empty database without the tables
+  try {
+    StudyDatabaseSource source(dir);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    EXPECT_NE(std::string(e.what()).find("not a psyface study database"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace psyface::stats
