@@ -208,9 +208,7 @@ StatsReport run_agreement(const std::vector<HumanRating>& ratings, const Measure
       corr.rows.push_back(correlation_row(key, "pearson", pearson(x, *target)));
       corr.rows.push_back(correlation_row(key, "spearman", spearman(x, *target)));
       corr.rows.push_back(correlation_row(key, "rmcorr", rmcorr(x, *target, patient)));
-      Eigen::MatrixXd X(static_cast<Eigen::Index>(x.size()), 2);
-      for (size_t i = 0; i < x.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = 1, X(static_cast<Eigen::Index>(i), 1) = x[i];
-      for (auto& r : mixed_model_rows(key, fit_random_intercept(X, *target, patient), 1, "lmm_slope",
+      for (auto& r : mixed_model_rows(key, fit_random_intercept(design_with_intercept(x), *target, patient), 1, "lmm_slope",
                                       key.target + " ~ " + key.measure + " + (1 | patient)"))
         lmm.rows.push_back(std::move(r));
     }

@@ -83,7 +83,11 @@ void correlation_inference(CorrelationResult& c, double se_z, double level) {
   }
 }
 
-CorrelationResult pearson(std::span<const double> x, std::span<const double> y, double level) {
+namespace {
+// Pearson r of the complete pairs, or of their mid-ranks (Spearman), with inference; se_scale is the
+// numerator of the Fisher-z standard error se_scale / sqrt(n - 3).
+CorrelationResult correlate(std::span<const double> x, std::span<const double> y, double level, bool ranks,
+                            double se_scale) {
   std::vector<double> a, b;
   complete_pairs(x, y, a, b);
   CorrelationResult c;
@@ -93,28 +97,20 @@ CorrelationResult pearson(std::span<const double> x, std::span<const double> y, 
     c.note = "n < 3 complete pairs (n = " + std::to_string(c.n) + ")";
     return c;
   }
-  c.r = pearson_r(a, b, c.note);
+  c.r = ranks ? pearson_r(mid_ranks(a), mid_ranks(b), c.note) : pearson_r(a, b, c.note);
+  if (ranks && !c.note.empty()) c.note += " (all ties)";
   c.df = static_cast<double>(c.n - 2);
-  correlation_inference(c, c.n > 3 ? 1 / std::sqrt(static_cast<double>(c.n - 3)) : kNaN, level);
+  correlation_inference(c, c.n > 3 ? se_scale / std::sqrt(static_cast<double>(c.n - 3)) : kNaN, level);
   return c;
+}
+}  // namespace
+
+CorrelationResult pearson(std::span<const double> x, std::span<const double> y, double level) {
+  return correlate(x, y, level, false, 1.0);
 }
 
 CorrelationResult spearman(std::span<const double> x, std::span<const double> y, double level) {
-  std::vector<double> a, b;
-  complete_pairs(x, y, a, b);
-  CorrelationResult c;
-  c.n = static_cast<int64_t>(a.size());
-  if (c.n < 3) {
-    c.r = c.t = c.df = c.p = c.ci_low = c.ci_high = kNaN;
-    c.note = "n < 3 complete pairs (n = " + std::to_string(c.n) + ")";
-    return c;
-  }
-  const auto ra = mid_ranks(a), rb = mid_ranks(b);
-  c.r = pearson_r(ra, rb, c.note);
-  if (!c.note.empty()) c.note += " (all ties)";
-  c.df = static_cast<double>(c.n - 2);
-  correlation_inference(c, c.n > 3 ? std::sqrt(1.06 / static_cast<double>(c.n - 3)) : kNaN, level);
-  return c;
+  return correlate(x, y, level, true, std::sqrt(1.06));
 }
 
 }  // namespace psyface::stats

@@ -11,7 +11,7 @@
 namespace psyface::stats {
 namespace {
 
-// Rows of one group, in the compacted data.
+// The complete rows, and the row indices of each group.
 struct Data {
   Eigen::MatrixXd X;
   Eigen::VectorXd y;
@@ -79,6 +79,12 @@ double optimise_theta(const Data& d) {
 }
 
 }  // namespace
+
+Eigen::MatrixXd design_with_intercept(std::span<const double> x) {
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(x.size()), 2);
+  for (size_t i = 0; i < x.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = 1, X(static_cast<Eigen::Index>(i), 1) = x[i];
+  return X;
+}
 
 MixedModelFit fit_random_intercept(const Eigen::MatrixXd& X, std::span<const double> y, std::span<const int> group,
                                    double level) {

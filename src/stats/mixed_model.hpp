@@ -29,6 +29,10 @@ struct MixedModelFit {
   bool ok() const { return !beta.empty(); }
 };
 
+// The design matrix [1, x] of a model with an intercept and one predictor (NaN in x stays NaN: the row is
+// left out of the fit).
+Eigen::MatrixXd design_with_intercept(std::span<const double> x);
+
 // requires: X has y.size() rows (include the intercept column yourself), group.size() == y.size(); rows
 // with a non-finite y or X entry are left out. Degenerate data (fewer rows than columns + 1, X not of
 // full column rank, y without variance) give an empty fit with a note; nothing throws.

@@ -126,16 +126,15 @@ StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const Measu
   }
   if (means.count("whole")) {
     for (size_t k = 0; k < nm; ++k) {
-      Eigen::MatrixXd X(static_cast<Eigen::Index>(whole_rows.size()), 2);
-      std::vector<double> y;
+      std::vector<double> improver, y;
       for (size_t i = 0; i < whole_rows.size(); ++i) {
         const int grp = split.group[static_cast<size_t>(whole_patient[i])];
-        X(static_cast<Eigen::Index>(i), 0) = 1;
-        X(static_cast<Eigen::Index>(i), 1) = grp < 0 ? NAN : grp;
+        improver.push_back(grp < 0 ? NAN : grp);  // missing outcome: the session leaves the model
         y.push_back(t.values[whole_rows[i]][k]);
       }
       const RowKey key{t.measures[k], "improvement", "whole"};
-      for (auto& r : mixed_model_rows(key, fit_random_intercept(X, y, whole_patient), 1, "improver_effect",
+      for (auto& r : mixed_model_rows(key, fit_random_intercept(design_with_intercept(improver), y, whole_patient), 1,
+                                      "improver_effect",
                                       t.measures[k] + " ~ improver + (1 | patient)"))
         lmm.rows.push_back(std::move(r));
     }

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 

@@ -71,9 +71,7 @@ TEST(StatsCoverage, SimulatedStudyRecoversKnownEffects) {
     }
     const auto rm = rmcorr(x, y, group);
     cov["rmcorr r"].add(rm.ci_low, rm.ci_high, kR);
-    Eigen::MatrixXd X(static_cast<Eigen::Index>(x.size()), 2);
-    for (size_t i = 0; i < x.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = 1, X(static_cast<Eigen::Index>(i), 1) = x[i];
-    const auto fit = fit_random_intercept(X, ylmm, group);
+    const auto fit = fit_random_intercept(design_with_intercept(x), ylmm, group);
     ASSERT_TRUE(fit.ok()) << fit.note;
     cov["lmm slope"].add(fit.ci_low[1], fit.ci_high[1], kSlope);
     // Three raters with biases on 30 segments: true ICC(2,1) = 1 / (1 + 0.3^2 + 0.6^2) with var(target) = 1.

@@ -56,15 +56,9 @@ TEST(StatsReference, RepeatedMeasuresCorrelationEqualsAncova) {
   EXPECT_R(c.ci_high, "rmcorr.ci_high", kTol);
 }
 
-Eigen::MatrixXd with_intercept(const std::vector<double>& x) {
-  Eigen::MatrixXd X(static_cast<Eigen::Index>(x.size()), 2);
-  for (size_t i = 0; i < x.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = 1, X(static_cast<Eigen::Index>(i), 1) = x[i];
-  return X;
-}
-
 TEST(StatsReference, MixedModelEqualsLme4) {
   auto d = read_golden_columns("correlation_data.csv");
-  const auto fit = fit_random_intercept(with_intercept(d["x"]), d["y"], to_ints(d["patient"]));
+  const auto fit = fit_random_intercept(design_with_intercept(d["x"]), d["y"], to_ints(d["patient"]));
   ASSERT_TRUE(fit.ok()) << fit.note;
   EXPECT_FALSE(fit.singular);
   EXPECT_R(fit.beta[0], "lmm.intercept", kLmmTol);
@@ -81,7 +75,7 @@ TEST(StatsReference, MixedModelEqualsLme4) {
 
 TEST(StatsReference, SingularMixedModelIsFlaggedAndEqualsLme4) {
   auto d = read_golden_columns("singular_data.csv");
-  const auto fit = fit_random_intercept(with_intercept(d["x"]), d["y"], to_ints(d["patient"]));
+  const auto fit = fit_random_intercept(design_with_intercept(d["x"]), d["y"], to_ints(d["patient"]));
   ASSERT_TRUE(fit.ok()) << fit.note;
   EXPECT_TRUE(fit.singular);
   EXPECT_NE(fit.note.find("singular"), std::string::npos);
@@ -93,7 +87,7 @@ TEST(StatsReference, SingularMixedModelIsFlaggedAndEqualsLme4) {
 
 TEST(StatsReference, GroupMixedModelEqualsLme4) {
   auto d = read_golden_columns("session_data.csv");
-  const auto fit = fit_random_intercept(with_intercept(d["group"]), d["value"], to_ints(d["patient"]));
+  const auto fit = fit_random_intercept(design_with_intercept(d["group"]), d["value"], to_ints(d["patient"]));
   ASSERT_TRUE(fit.ok()) << fit.note;
   EXPECT_R(fit.beta[0], "lmm_group.intercept", kLmmTol);
   EXPECT_R(fit.beta[1], "lmm_group.effect", kLmmTol);
