@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+// One-letter test names are assigned as std::string("t"): GCC 12 at -O3 reports a false -Wrestrict for
+// assigning a short literal to a std::string member here.
 namespace psyface::stats {
 namespace {
 StatRow base(const RowKey& key, const std::string& statistic) {
@@ -14,7 +16,7 @@ StatRow base(const RowKey& key, const std::string& statistic) {
 StatRow correlation_row(const RowKey& key, const std::string& kind, const CorrelationResult& c) {
   StatRow r = base(key, kind == "pearson" ? "pearson_r" : kind == "spearman" ? "spearman_rho" : "rmcorr_r");
   r.estimate = c.r, r.ci_low = c.ci_low, r.ci_high = c.ci_high;
-  r.test = "t", r.test_value = c.t, r.df = c.df, r.p = c.p, r.n = c.n;
+  r.test = std::string("t"), r.test_value = c.t, r.df = c.df, r.p = c.p, r.n = c.n;
   if (kind == "pearson") {
     r.method = "Pearson r, t test (n-2 df), Fisher-z CI";
   } else if (kind == "spearman") {
@@ -39,7 +41,8 @@ std::vector<StatRow> mixed_model_rows(const RowKey& key, const MixedModelFit& fi
   }
   if (fit.ok()) {
     b.estimate = fit.beta[coefficient], b.se = fit.se[coefficient], b.ci_low = fit.ci_low[coefficient];
-    b.ci_high = fit.ci_high[coefficient], b.test = "z", b.test_value = fit.z[coefficient], b.p = fit.p[coefficient];
+    b.ci_high = fit.ci_high[coefficient], b.test = std::string("z"), b.test_value = fit.z[coefficient];
+    b.p = fit.p[coefficient];
     vg.estimate = fit.var_group, ve.estimate = fit.var_residual;
     if (fit.singular) vg.note = fit.note;
   }
@@ -53,7 +56,7 @@ std::vector<StatRow> group_comparison_rows(const RowKey& key, const std::vector<
   const WelchResult w = welch_t(group1, group2);
   StatRow diff = base(key, "mean_difference");
   diff.estimate = w.difference, diff.ci_low = w.ci_low, diff.ci_high = w.ci_high;
-  diff.test = "t", diff.test_value = w.t, diff.df = w.df, diff.p = w.p;
+  diff.test = std::string("t"), diff.test_value = w.t, diff.df = w.df, diff.p = w.p;
   diff.n = w.n1 + w.n2, diff.n_group1 = w.n1, diff.n_group2 = w.n2;
   diff.method = "Welch's t test, " + groups_text;
   diff.note = w.note;
@@ -62,7 +65,7 @@ std::vector<StatRow> group_comparison_rows(const RowKey& key, const std::vector<
   for (const bool hedges : {false, true}) {
     StatRow r = base(key, hedges ? "hedges_g" : "cohen_d");
     r.estimate = hedges ? e.g : e.d, r.ci_low = hedges ? e.g_low : e.d_low, r.ci_high = hedges ? e.g_high : e.d_high;
-    r.test = "t", r.test_value = diff.test_value, r.df = diff.df, r.p = diff.p;  // Welch's test of the difference
+    r.test = std::string("t"), r.test_value = diff.test_value, r.df = diff.df, r.p = diff.p;  // Welch's test of the difference
     r.n = e.n1 + e.n2, r.n_group1 = e.n1, r.n_group2 = e.n2;
     r.method = std::string(hedges ? "Hedges' g (exact J)" : "Cohen's d (pooled SD)") +
                ", noncentral-t CI; p from Welch's t; " + groups_text;
@@ -73,7 +76,7 @@ std::vector<StatRow> group_comparison_rows(const RowKey& key, const std::vector<
     const MannWhitneyResult m = mann_whitney(group1, group2);
     StatRow r = base(key, "rank_biserial_r");
     r.estimate = m.rank_biserial, r.ci_low = m.rb_low, r.ci_high = m.rb_high;
-    r.test = "U", r.test_value = m.u, r.p = m.p;
+    r.test = std::string("U"), r.test_value = m.u, r.p = m.p;
     r.n = m.n1 + m.n2, r.n_group1 = m.n1, r.n_group2 = m.n2;
     r.method = "Mann-Whitney U (normal approx., tie and continuity corrected); rank-biserial r = 2U/(n1 n2) - 1, "
                "positive = group 1 higher; " + groups_text;
