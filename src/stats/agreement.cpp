@@ -176,6 +176,12 @@ StatsReport run_agreement(const std::vector<HumanRating>& ratings, const Measure
     rep.notes.push_back(std::to_string(unmatched.size()) + " of " + std::to_string(rated.size()) +
                         " rated segments have no measure row within " + std::to_string(o.time_tolerance_sec) +
                         " s: left out of the agreement (" + list_some(unmatched) + ")");
+  std::set<long> used_rows;
+  for (const auto& s : rated)
+    if (s.row >= 0) used_rows.insert(s.row);
+  if (used_rows.size() < seg.rows.size())
+    rep.notes.push_back(std::to_string(seg.rows.size() - used_rows.size()) + " of " + std::to_string(seg.rows.size()) +
+                        " segment rows have no rating: not used");
   if (!seg.has_patient_id)
     rep.notes.push_back("the segment table has no patient_id: sessions stand in for patients in rmcorr and the mixed model");
   // matched segments: patient index, human means, measure values

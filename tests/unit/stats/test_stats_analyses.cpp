@@ -57,7 +57,9 @@ AgreementData agreement_data() {
   const char* emotions[] = {"joy", "sadness", "grief", "anger", "fear", "contempt"};
   for (int p = 0; p < 6; ++p)
     for (int s = 0; s < 5; ++s) {
-      const std::string sid = "P" + std::to_string(p) + "_S1";
+      std::string pid = "P";  // built with += : GCC 12 -O3 reports a false -Wrestrict for "P" + to_string(p)
+      pid += std::to_string(p);
+      const std::string sid = pid + "_S1";
       const double start = 60.0 * s, level = 3 + 0.5 * p + z();
       const int mode = std::clamp(static_cast<int>(std::lround(level)), 1, 6);
       const int k = (p + s) % 6;
@@ -65,7 +67,7 @@ AgreementData agreement_data() {
         const int m = std::clamp(mode + (rater == "B" && s % 2 ? 1 : 0), 1, 7);
         d.ratings.push_back({sid, start, start + 30, rater, m, std::min(7, m + 1), rater == "A" ? emotions[k] : "joy", "t"});
       }
-      MeasureRow row{sid, "P" + std::to_string(p), "patient", "", "seg", start + 0.2, start + 29.9, 2};
+      MeasureRow row{sid, pid, "patient", "", "seg", start + 0.2, start + 29.9, 2};
       std::vector<double> v{level + 0.5 * z(), 1.0, 0, 0, 0, 0, 0, 0};
       const size_t machine_class[] = {0, 1, 1, 2, 3, 4};  // joy, sadness, grief, anger, fear -> A's class; contempt
       v[2 + machine_class[k]] = 0.6;                      // the machine follows rater A
@@ -79,11 +81,19 @@ AgreementData agreement_data() {
 
 TEST(StatsAnalyses, AgreementMatchesSegmentsAndComputesEveryTable) {
   const auto d = agreement_data();
+  auto d2 = d;
   const auto rep = run_agreement(d.ratings, d.segments, {});
   EXPECT_EQ(rep.tables.size(), 4u);
   EXPECT_EQ(rep.inputs["matched_segments"], 30);
   ASSERT_FALSE(rep.notes.empty());
   EXPECT_NE(rep.notes[0].find("1 of 31 rated segments have no measure row"), std::string::npos) << rep.notes[0];
+  d2.segments.rows.push_back(d2.segments.rows[0]);  // a segment row nobody rated
+  d2.segments.rows.back().start_sec = 9000, d2.segments.rows.back().end_sec = 9030;
+  d2.segments.values.push_back(d2.segments.values[0]);
+  const auto rep2 = run_agreement(d2.ratings, d2.segments, {});
+  std::string notes2;
+  for (const auto& n : rep2.notes) notes2 += n + "\n";
+  EXPECT_NE(notes2.find("1 of 31 segment rows have no rating: not used"), std::string::npos) << notes2;
   // Pearson against an independent recomputation of the human mean of Mode
   std::vector<double> x, mode;
   for (size_t i = 0; i < d.segments.rows.size(); ++i) {
