@@ -141,6 +141,10 @@ StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const Measu
   } else {
     rep.notes.push_back("no whole-session rows: no session-level mixed model");
   }
+  if (!missing_post.empty())
+    for (auto* tab : {&corr, &ms, &lmm})
+      tab->description += " " + std::to_string(missing_post.size()) + " patients without a pre or post score are left out (" +
+                          ids(missing_post) + ").";
   rep.tables = {std::move(corr), std::move(ms), std::move(lmm)};
   if (any_dropout) rep.tables.push_back(std::move(drop));
   for (auto& tab : rep.tables) adjust_p_values(tab), ensure_notes(tab);

@@ -186,6 +186,8 @@ TEST(StatsAnalyses, OutcomesMedianSplitDropoutAndNotes) {
   EXPECT_GT(d_row.estimate, 1.0);
   EXPECT_LT(d_row.ci_low, d_row.estimate);
   EXPECT_NE(ms.description.find("ties at the median count as non-improvers"), std::string::npos);
+  EXPECT_NE(ms.description.find("1 patients without a pre or post score are left out (P11)"), std::string::npos)
+      << ms.description;
   const auto& corr = table(rep, "outcome_correlations");
   EXPECT_EQ(row(corr, "smile_share", "improvement", "first", "pearson_r").n, 11);
   EXPECT_GT(row(corr, "smile_share", "improvement", "whole", "spearman_rho").estimate, 0.8);
