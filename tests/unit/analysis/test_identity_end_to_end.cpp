@@ -9,6 +9,7 @@
 #include <set>
 
 #include "../test_paths.hpp"
+#include "composed_video_support.hpp"
 #include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
 #include "video/probe.hpp"
@@ -18,19 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path work_dir() {
-  static const fs::path d = [] {
-    auto p = fs::temp_directory_path() / ("psyface_identity_" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p;
-  }();
-  return d;
-}
-
-bool have_inputs() {
-  return !test::shared_dir().empty() && fs::exists(test::source_dir() / "models/faceres/model.onnx") &&
-         std::system("ffmpeg -version >/dev/null 2>&1") == 0;
-}
+fs::path work_dir() { return test::composed_work_dir(); }
+bool have_inputs() { return test::have_composed_inputs(); }
 
 std::string clip(const std::string& name) { return (test::shared_dir() / "data/videos" / name).string(); }
 
@@ -45,18 +35,13 @@ struct Labelled {
   std::vector<std::vector<RowLabel>> labels;
   AnalyzeSummary summary;
   LabelReport report;
-  std::set<int> face_ids() const {
+  std::set<int> face_ids() const { return collect(&RowLabel::face_id); }
+  std::set<int> persons() const { return collect(&RowLabel::person_id); }
+  std::set<int> collect(int RowLabel::*member) const {  // over face rows
     std::set<int> s;
     for (const auto& f : labels)
       for (const auto& l : f)
-        if (l.face_id >= 0) s.insert(l.face_id);
-    return s;
-  }
-  std::set<int> persons() const {
-    std::set<int> s;
-    for (const auto& f : labels)
-      for (const auto& l : f)
-        if (l.face_id >= 0) s.insert(l.person_id);
+        if (l.face_id >= 0) s.insert(l.*member);
     return s;
   }
 };
