@@ -334,7 +334,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
   for (const auto& [person, role] : summary.persons.roles.roles)
     std::cerr << "psyface: person " << person << ": " << faces::role_name(role) << " ("
               << summary.persons.roles.reasons.at(person) << ")\n";
-  if (summary.video.orientation_source != "none")
+  if (!(summary.video.orientation == video::Orientation{}))
     std::cerr << "psyface: frames turned upright: rotated " << summary.video.orientation.rotation_cw_deg << "° clockwise"
               << (summary.video.orientation.hflip ? " after mirroring" : "") << " (" << summary.video.orientation_source
               << ")\n";

@@ -3,10 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-extern "C" {
-#include <libavutil/display.h>
-}
-
 #include "psyface/error.hpp"
 #include "video/av_input.hpp"
 
@@ -49,6 +45,7 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
     info.orientation = orientation_from_rotate_tag(tag->value);
     info.orientation_source = "rotate tag";
   }
+  if (info.orientation == Orientation{}) info.orientation_source = "none";  // nothing to turn
   set_displayed_size(info);
   info.nominal_fps = q_to_double(s->avg_frame_rate);
   if (info.nominal_fps <= 0) info.nominal_fps = q_to_double(s->r_frame_rate);

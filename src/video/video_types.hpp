@@ -21,7 +21,8 @@ struct VideoInfo {
   int stored_width_px = 0;        // of the picture as coded in the stream (before orientation)
   int stored_height_px = 0;
   Orientation orientation;        // applied to every delivered frame (display matrix, rotate tag, option)
-  std::string orientation_source = "none";  // "display matrix", "rotate tag", "--rotation" or "none"
+  std::string orientation_source = "none";  // "display matrix", "rotate tag", "--rotation", or "none" when
+                                            // the file asks for no turn
   double nominal_fps = 0;         // avg_frame_rate, else r_frame_rate; 0 when unknown
   double duration_sec = 0;        // video stream duration, else container duration; 0 when unknown
   int64_t frame_count_estimate = 0;  // stream header's frame count, else duration × nominal fps
