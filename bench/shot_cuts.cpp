@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
     video::ShotCutDetector det;
     video::Frame f;
     std::vector<std::pair<double, double>> top;  // (histogram distance, t) of non-cuts
+    std::vector<std::pair<double, std::pair<double, double>>> top_thumb;  // (thumbnail, (ratio, t)) of non-cuts
     int n = 0;
     std::printf("%s:\n", argv[a]);
     while (reader.next(f)) {
@@ -79,13 +80,20 @@ int main(int argc, char** argv) {
       if (s.cut)
         std::printf("  cut at t=%.3f s: histogram %.3f (recent mean %.3f), thumbnail %.3f\n", f.t_sec,
                     s.histogram_distance, s.recent_mean, s.thumbnail_difference);
-      else
+      else {
         top.push_back({s.histogram_distance, f.t_sec});
+        top_thumb.push_back({s.thumbnail_difference, {s.thumbnail_difference / std::max(1e-6, s.recent_thumbnail), f.t_sec}});
+      }
       if (std::getenv("PSYFACE_BENCH_TRACE"))
-        std::printf("  t=%.3f hist %.3f mean %.3f thumb %.3f\n", f.t_sec, s.histogram_distance, s.recent_mean,
-                    s.thumbnail_difference);
+        std::printf("  t=%.3f hist %.3f median %.3f thumb %.3f median %.3f\n", f.t_sec, s.histogram_distance,
+                    s.recent_mean, s.thumbnail_difference, s.recent_thumbnail);
     }
     std::sort(top.rbegin(), top.rend());
+    std::printf("  largest non-cut thumbnail / recent median:");
+    std::sort(top_thumb.rbegin(), top_thumb.rend());
+    for (size_t k = 0; k < std::min<size_t>(3, top_thumb.size()); ++k)
+      std::printf(" %.3f (ratio %.1f)@%.2fs", top_thumb[k].first, top_thumb[k].second.first, top_thumb[k].second.second);
+    std::printf("\n");
     std::printf("  %d frames; largest non-cut histogram distances:", n);
     for (size_t k = 0; k < std::min<size_t>(5, top.size()); ++k) std::printf(" %.3f@%.2fs", top[k].first, top[k].second);
     std::printf("\n");

@@ -10,11 +10,19 @@ namespace {
 
 constexpr int kThumbColumns = 16;  // thumbnail blocks across the width (rows keep the aspect ratio)
 
+// Median of the recent values (0 when none): one busy frame in the recent past does not hide the next cut.
+double median(const std::deque<double>& values) {
+  if (values.empty()) return 0.0;
+  std::vector<double> v(values.begin(), values.end());
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace
 
 ShotCutDetector::ShotCutDetector(const ShotCutOptions& o) : options_(o) {
   if (o.grid_columns < 16 || o.grid_columns > 1024 || !(o.min_histogram_distance >= 0) ||
-      !(o.adaptive_factor >= 0) || o.history_frames < 1 || !(o.min_thumbnail_difference >= 0) ||
+      !(o.adaptive_factor >= 0) || o.history_frames < 1 || !(o.min_thumbnail_difference >= 0) || !(o.min_layout_difference >= 0) ||
       !(o.min_shot_sec >= 0))
     throw Error(ErrorCode::Usage, "shot-cut options out of range");
 }
@@ -62,21 +70,25 @@ ShotCutScore ShotCutDetector::update(const cv::Mat& bgr, double t_sec) {
     double diff = 0;
     for (size_t t = 0; t < now.thumbnail.size(); ++t) diff += std::fabs(now.thumbnail[t] - previous_.thumbnail[t]);
     score.thumbnail_difference = diff / (255.0 * static_cast<double>(now.thumbnail.size()));
-    if (!recent_.empty()) {  // median: one busy frame in the recent past does not hide the next cut
-      std::vector<double> r(recent_.begin(), recent_.end());
-      std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(r.size() / 2), r.end());
-      score.recent_mean = r[r.size() / 2];
-    }
-    score.cut = score.histogram_distance >= options_.min_histogram_distance &&
-                score.histogram_distance >= options_.adaptive_factor * score.recent_mean &&
-                score.thumbnail_difference >= options_.min_thumbnail_difference &&
-                t_sec - last_cut_sec_ >= options_.min_shot_sec;
+    score.recent_mean = median(recent_);
+    score.recent_thumbnail = median(recent_thumbnail_);
+    const ShotCutOptions& o = options_;
+    // A cut changes the colours (another scene), or the picture's layout with the same colours (the same
+    // people in other places): either jump must stand out from the recent frame-to-frame change.
+    const bool colour_jump = score.histogram_distance >= o.min_histogram_distance &&
+                             score.histogram_distance >= o.adaptive_factor * score.recent_mean;
+    const bool layout_jump = score.thumbnail_difference >= o.min_layout_difference &&
+                             score.thumbnail_difference >= o.adaptive_factor * score.recent_thumbnail;
+    score.cut = (colour_jump || layout_jump) && score.thumbnail_difference >= o.min_thumbnail_difference &&
+                t_sec - last_cut_sec_ >= o.min_shot_sec;
     if (score.cut) {
       last_cut_sec_ = t_sec;
       recent_.clear();  // the new shot's own motion sets the next baseline
+      recent_thumbnail_.clear();
     } else {
       recent_.push_back(score.histogram_distance);
-      if (static_cast<int>(recent_.size()) > options_.history_frames) recent_.pop_front();
+      recent_thumbnail_.push_back(score.thumbnail_difference);
+      if (static_cast<int>(recent_.size()) > o.history_frames) recent_.pop_front(), recent_thumbnail_.pop_front();
     }
   }
   previous_ = std::move(now);

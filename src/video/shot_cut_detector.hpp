@@ -1,7 +1,8 @@
 // ShotCutDetector: finds hard cuts (a new camera or a stitched file) between consecutive delivered frames,
 // cheaply enough for every frame: each frame is read on a sparse grid of points only, into a 64-bin colour
-// histogram and a 16-column colour thumbnail; a cut is a histogram jump that is both large in absolute terms
-// and several times the recent frame-to-frame change, confirmed by a large thumbnail difference.
+// histogram and a 16-column colour thumbnail; a cut is a histogram jump (new colours) or a thumbnail jump
+// (same colours, new layout) that is both large in absolute terms and several times the recent
+// frame-to-frame change, confirmed by a large thumbnail difference.
 // Dissolves and fades are not cuts. Method and figures: docs/video.md, docs/benchmarks.md.
 #pragma once
 #include <opencv2/core.hpp>
@@ -19,6 +20,8 @@ struct ShotCutOptions {
   double adaptive_factor = 4.0;         // and at least this × the median distance of the recent frames
   int history_frames = 12;              // frames in that median (cut frames excluded)
   double min_thumbnail_difference = 0.08;  // mean |colour change| of the 16-column thumbnail, / 255
+  double min_layout_difference = 0.16;  // with the same colours: a thumbnail change this large, and at least
+                                        // adaptive_factor × the median of the recent frames, is a cut too
   double min_shot_sec = 0.25;           // a second cut closer than this to the last one is ignored
 };
 
@@ -27,6 +30,7 @@ struct ShotCutScore {
   double histogram_distance = 0;  // 0 for the first frame
   double thumbnail_difference = 0;
   double recent_mean = 0;         // median histogram distance of the recent frames before this one
+  double recent_thumbnail = 0;    // median thumbnail difference of the recent frames before this one
   bool cut = false;
 };
 
@@ -52,6 +56,7 @@ class ShotCutDetector {
   Signature previous_;
   bool has_previous_ = false;
   std::deque<double> recent_;  // histogram distances of the recent non-cut frames
+  std::deque<double> recent_thumbnail_;  // their thumbnail differences
   double last_cut_sec_ = -1e300;
 };
 

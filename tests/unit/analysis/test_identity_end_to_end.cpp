@@ -232,6 +232,9 @@ TEST(IdentityEndToEnd, SamePeopleInBothPanelsTakeThePanelsRole) {
   EXPECT_GE(rows, 60);
   EXPECT_EQ(left.summary.persons.roles.layout, faces::Layout::Split);
   EXPECT_FALSE(left.report.persons_in_both_panels.empty()) << "the same people appear in both panels";
+  // Both halves switch at 4 s: the same colours in new places, a cut by the layout test.
+  ASSERT_EQ(left.summary.shot_cut_sec.size(), 1u);
+  EXPECT_NEAR(left.summary.shot_cut_sec[0], 4.0, 0.21);
   const Labelled right = analyse(video, 5, faces::PatientRule::Right);
   EXPECT_GE(share_by_panel(right, Role::Therapist, Role::Patient, rows), 0.99);
 }

@@ -47,6 +47,19 @@ TEST(ShotCutDetector, FindsTheCutBetweenTwoScenesAndNothingElse) {
   EXPECT_DOUBLE_EQ(cuts[0], 30 / 30.0);
 }
 
+TEST(ShotCutDetector, SameColoursInOtherPlacesAreACut) {
+  // Two scenes side by side, then swapped: the colour histogram hardly changes, the layout does.
+  const cv::Mat a = scene({40, 90, 160}, 1, 0), b = scene({150, 60, 30}, 2, 0);
+  cv::Mat ab, ba;
+  cv::hconcat(a(cv::Rect(0, 0, 320, 360)), b(cv::Rect(0, 0, 320, 360)), ab);
+  cv::hconcat(b(cv::Rect(0, 0, 320, 360)), a(cv::Rect(0, 0, 320, 360)), ba);
+  std::vector<cv::Mat> frames(20, ab);
+  frames.insert(frames.end(), 20, ba);
+  const auto cuts = cut_times(frames);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_DOUBLE_EQ(cuts[0], 20 / 30.0);
+}
+
 TEST(ShotCutDetector, StillsAndSlowFadesAreNotCuts) {
   std::vector<cv::Mat> frames;
   const cv::Mat a = scene({40, 90, 160}, 1, 0), b = scene({150, 60, 30}, 2, 0);
