@@ -11,13 +11,19 @@
 
 namespace psyface::test {
 
+// One folder per test process, removed with everything in it when the process exits.
 inline std::filesystem::path composed_work_dir() {
-  static const std::filesystem::path d = [] {
-    auto p = std::filesystem::temp_directory_path() / ("psyface_composed_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(p);
+  static const std::filesystem::path* d = [] {  // never freed: the exit handler still needs it
+    auto* p = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                        ("psyface_composed_" + std::to_string(::getpid())));
+    std::filesystem::create_directories(*p);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(composed_work_dir(), ec);
+    });
     return p;
   }();
-  return d;
+  return *d;
 }
 
 inline bool have_composed_inputs() {
