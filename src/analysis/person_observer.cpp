@@ -9,13 +9,13 @@
 
 namespace psyface::analysis {
 
-int PersonResult::person_of(int track_id) const {
-  auto it = persons.track_to_person.find(track_id);
+int PersonResult::person_of(int face_id) const {
+  auto it = persons.track_to_person.find(face_id);
   return it == persons.track_to_person.end() ? -1 : it->second;
 }
 
-faces::Role PersonResult::role_of(int track_id) const {
-  auto it = roles.roles.find(person_of(track_id));
+faces::Role PersonResult::role_of(int face_id) const {
+  auto it = roles.roles.find(person_of(face_id));
   return it == roles.roles.end() ? faces::Role::Unknown : it->second;
 }
 
@@ -36,7 +36,9 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
   }
   for (const auto& f : faces) {
     collector_.observe(f.track_id, t_sec, f.box_px);
-    auto& p = places_[f.track_id];
+    auto& seconds = places_[f.track_id];
+    if (seconds.empty() || std::floor(seconds.back().first_t) != std::floor(t_sec)) seconds.emplace_back();
+    auto& p = seconds.back();
     const double cx = (f.box_px.x + f.box_px.width / 2) / width_;
     if (p.frames == 0) p.first_t = t_sec;
     ++p.frames;
@@ -55,6 +57,22 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
   }
 }
 
+void PersonObserver::TrackPlace::add(const TrackPlace& o) {
+  if (o.frames == 0) return;
+  if (frames == 0 || o.first_t < first_t) first_t = o.first_t;
+  if (frames == 0 || o.last_t > last_t) last_t = o.last_t;
+  frames += o.frames;
+  sum_cx += o.sum_cx, sum_cx2 += o.sum_cx2, sum_area += o.sum_area;
+}
+
+// Positions per face id: a split track's seconds go to the piece that holds them.
+std::map<int, PersonObserver::TrackPlace> PersonObserver::piece_places(const faces::SplitTracks& splits) const {
+  std::map<int, TrackPlace> out;
+  for (const auto& [track, seconds] : places_)
+    for (const auto& sec : seconds) out[splits.face_id_at(track, sec.first_t)].add(sec);
+  return out;
+}
+
 PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side_b, bool two_camera) {
   PersonResult r;
   r.embed_ms = embed_ms_;
@@ -62,7 +80,13 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
   if (!options_.enabled) return r;
   r.embedding_model = embedder_->model_name();
   r.embedding_sha256 = embedder_->model_checksum();
-  r.persons = faces::identify_persons(collector_.tracks(), options_.identity);
+  const auto tracks = collector_.tracks();
+  const int first_new_id = tracks.empty() ? 0 : tracks.back().track_id + 1;
+  r.splits = faces::split_tracks(tracks, first_new_id, {options_.identity.min_similarity, 2});
+  const auto places = piece_places(r.splits);
+  for (auto& piece : r.splits.tracks)  // exact frame counts for the pieces
+    if (auto it = places.find(piece.track_id); it != places.end()) piece.frames = it->second.frames;
+  r.persons = faces::identify_persons(r.splits.tracks, options_.identity);
 
   // Where each person sits: frame-weighted over the person's tracks.
   std::vector<faces::PersonPlacement> placements;
@@ -72,7 +96,9 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
     double sum_cx = 0, sum_cx2 = 0, sum_area = 0;
     bool first = true;
     for (int track : person.track_ids) {
-      const auto& p = places_[track];
+      const auto it = places.find(track);
+      if (it == places.end()) continue;
+      const auto& p = it->second;
       pl.frames += p.frames;
       sum_cx += p.sum_cx, sum_cx2 += p.sum_cx2, sum_area += p.sum_area;
       if (first || p.first_t < pl.first_t_sec) pl.first_t_sec = p.first_t;
@@ -87,6 +113,7 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
     }
     placements.push_back(pl);
   }
+  r.placements = placements;
   if (two_camera) {
     r.roles = faces::assign_camera_roles(placements, session_frames,
                                          two_camera_side_b ? faces::Camera::B : faces::Camera::A, options_.roles);
@@ -95,6 +122,7 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
   r.layout = layout_.result();          // the divider evidence
   r.layout.layout = options_.layout;     // what the user asked for (auto: decided from the evidence)
   r.roles = faces::assign_roles(placements, session_frames, r.layout, options_.roles);
+  r.panels = faces::make_panel_setup(r.roles, placements, options_.roles.patient, static_cast<int>(width_));
   return r;
 }
 

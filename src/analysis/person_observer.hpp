@@ -12,8 +12,10 @@
 #include "faces/face_embedder.hpp"
 #include "faces/face_tracker.hpp"
 #include "faces/layout_detection.hpp"
+#include "faces/panel_roles.hpp"
 #include "faces/person_identity.hpp"
 #include "faces/roles.hpp"
+#include "faces/track_split.hpp"
 
 namespace psyface::analysis {
 
@@ -28,15 +30,19 @@ struct PersonOptions {
 };
 
 struct PersonResult {
-  faces::PersonAssignment persons;               // track → person, per-person mean embedding
+  faces::SplitTracks splits;                     // tracks split where their identity changes (face ids)
+  faces::PersonAssignment persons;               // face id (track or piece) → person, per-person mean embedding
   faces::RoleAssignment roles;                   // person → role, with reasons
   faces::LayoutInfo layout;                      // detector evidence
   std::string embedding_model, embedding_sha256;
   double embed_ms = 0;
   int embeddings = 0;
 
-  int person_of(int track_id) const;             // -1 when unknown
-  faces::Role role_of(int track_id) const;       // Unknown when unknown
+  std::vector<faces::PersonPlacement> placements;  // where each person sits (role assignment's input)
+  faces::PanelSetup panels;                      // split layouts: the role of each panel
+
+  int person_of(int face_id) const;              // -1 when unknown
+  faces::Role role_of(int face_id) const;        // Unknown when unknown (identity only; see RowLabeler)
 };
 
 class PersonObserver {
@@ -50,17 +56,19 @@ class PersonObserver {
   PersonResult finish(int64_t session_frames, bool two_camera_side_b = false, bool two_camera = false);
 
  private:
-  struct TrackPlace {
+  struct TrackPlace {  // one track's face positions within one second (a piece of a split track sums some)
     int64_t frames = 0;
     double sum_cx = 0, sum_cx2 = 0, sum_area = 0, first_t = 0, last_t = 0;
+    void add(const TrackPlace& o);
   };
+  std::map<int, TrackPlace> piece_places(const faces::SplitTracks& splits) const;
   PersonOptions options_;
   double width_, height_;
   std::unique_ptr<faces::FaceEmbedder> embedder_;
   faces::TrackEmbeddingCollector collector_;
   faces::LayoutDetector layout_;
   double next_layout_sample_ = 0;
-  std::map<int, TrackPlace> places_;
+  std::map<int, std::vector<TrackPlace>> places_;  // per track, per second of presence
   double embed_ms_ = 0;
   int embeddings_ = 0;
 };

@@ -210,6 +210,10 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
         summary.cancelled = true;
         break;
       }
+      if (frame.shot_cut) {  // no track continues across a hard cut
+        tracker.end_all_tracks();
+        summary.shot_cut_sec.push_back(frame.t_sec);
+      }
       if (!chain.push(track_frame(tracker, persons, frame, options, summary.times))) break;
       if (callbacks.on_progress) callbacks.on_progress(++done, frame.t_sec);
     }

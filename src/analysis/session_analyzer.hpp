@@ -46,6 +46,7 @@ struct AnalyzeSummary {
   bool cancelled = false;
   std::vector<models::ModelProvenance> models;
   PersonResult persons;  // track → person → role, decided after the last frame
+  std::vector<double> shot_cut_sec;  // analysed frames that follow a hard cut (every track ended there)
 };
 
 struct AnalyzeCallbacks {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/commands.hpp"
@@ -39,6 +40,7 @@ struct AnalyzeCliOptions {
   analysis::AnalyzeOptions a;
   EmotionCliOptions emotion;  // --model, --tta
   std::string layout = "auto";
+  std::string rotation = "auto";   // --rotation: auto (from the file) or 0, 90, 180, 270 clockwise
   std::string patient = "left";
   bool no_persons = false;
   std::string patient_ref;         // study reference embedding: created when missing, checked otherwise
@@ -66,6 +68,7 @@ std::string now_iso8601() {
 nlohmann::json options_json() {
   const auto& a = g_opts.a;
   return {{"fps", a.read.sample_fps},
+          {"rotation", g_opts.rotation},
           {"start_sec", a.read.start_sec},
           {"end_sec", a.read.end_sec},
           {"detector", a.tracker.detector.model},
@@ -135,7 +138,9 @@ nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string
             {"frames_analysed", s.frames_analysed}, {"frames_corrupt", d.frames_corrupt},
             {"decode_errors", d.decode_errors}, {"timestamps_repaired", d.timestamps_repaired},
             {"truncated", d.truncated}, {"undecoded_sec", d.undecoded_sec}, {"last_t_sec", d.last_t_sec},
-            {"first_error", d.first_error}}},
+            {"first_error", d.first_error}, {"stored_width_px", v.stored_width_px},
+            {"stored_height_px", v.stored_height_px}, {"rotation_deg", v.orientation.rotation_cw_deg},
+            {"hflip", v.orientation.hflip}, {"rotation_source", v.orientation_source}}},
           {"rows", {{"face", s.face_rows}, {"no_face", s.no_face_rows}}},
           {"tracking",
            {{"tracks_started", s.tracking.tracks_started}, {"reacquisitions", s.tracking.reacquisitions},
@@ -146,6 +151,31 @@ nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string
             {"write", t.write_ms}, {"persons", t.persons_ms}}},
           {"persons", persons_json(s.persons)},
           {"cancelled", s.cancelled}};
+}
+
+// Every decision that changed rows, counted, so a study can list the sessions that need a look
+// (docs/output-format.md).
+nlohmann::json decisions_json(const analysis::AnalyzeSummary& s, const analysis::LabelReport& labels) {
+  nlohmann::json splits = nlohmann::json::array();
+  for (const auto& x : s.persons.splits.splits)
+    splits.push_back({{"face_id", x.track_id}, {"t_sec", x.t_sec}, {"new_face_id", x.new_face_id},
+                      {"similarity", x.similarity}});
+  nlohmann::json both = nlohmann::json::array();
+  for (const auto& p : labels.persons_in_both_panels)
+    both.push_back({{"person_id", p.person_id}, {"rows_left", p.rows_left}, {"rows_right", p.rows_right}});
+  const auto& panels = s.persons.panels;
+  return {{"rotation_deg", s.video.orientation.rotation_cw_deg},
+          {"hflip", s.video.orientation.hflip},
+          {"rotation_source", s.video.orientation_source},
+          {"shot_cuts", s.shot_cut_sec.size()},
+          {"shot_cut_sec", s.shot_cut_sec},
+          {"track_splits", splits.size()},
+          {"splits", splits},
+          {"panel_roles", panels.active},
+          {"panel_reason", panels.reason},
+          {"panel_overrides", labels.panel.overrides},
+          {"panel_demoted_to_other", labels.panel.demoted},
+          {"persons_in_both_panels", both}};
 }
 
 // Mean emotion probabilities and smile per track, printed to stdout when the run ends.
@@ -277,15 +307,23 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
 
   run.ok = !summary.cancelled;
   run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
+  analysis::RowLabeler labeler(summary.persons);
   if (run.ok) {
-    report::add_person_columns(partial_csv, run.csv, [&](int track) {
-      return report::PersonLabel{summary.persons.person_of(track),
-                                 std::string(faces::role_name(summary.persons.role_of(track)))};
+    report::add_person_columns(partial_csv, run.csv, [&](const std::vector<report::FrameRowKey>& rows) {
+      std::vector<analysis::RowKey> keys;
+      for (const auto& r : rows)
+        keys.push_back({r.face_id, r.t_sec, cv::Rect2f(float(r.box_x), float(r.box_y), float(r.box_w), float(r.box_h))});
+      std::vector<report::PersonLabel> out;
+      for (const auto& l : labeler.label_frame(keys))
+        out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role))});
+      return out;
     });
     std::filesystem::remove(partial_csv);
   }
+  const analysis::LabelReport labels = labeler.report();
   run.sidecar = out / (stem + (run.ok ? ".analysis.json" : ".analysis.partial.json"));
   nlohmann::json sidecar = summary_json(summary, started);
+  sidecar["decisions"] = decisions_json(summary, labels);
   if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
   util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
 
@@ -296,6 +334,19 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
   for (const auto& [person, role] : summary.persons.roles.roles)
     std::cerr << "psyface: person " << person << ": " << faces::role_name(role) << " ("
               << summary.persons.roles.reasons.at(person) << ")\n";
+  if (!(summary.video.orientation == video::Orientation{}))
+    std::cerr << "psyface: frames turned upright: rotated " << summary.video.orientation.rotation_cw_deg << "° clockwise"
+              << (summary.video.orientation.hflip ? " after mirroring" : "") << " (" << summary.video.orientation_source
+              << ")\n";
+  if (!summary.shot_cut_sec.empty() || !summary.persons.splits.splits.empty())
+    std::cerr << "psyface: " << summary.shot_cut_sec.size() << " shot cuts (every track ended there), "
+              << summary.persons.splits.splits.size() << " tracks split where the identity changed\n";
+  if (labels.panel.overrides + labels.panel.demoted > 0)
+    std::cerr << "psyface: panel = role: " << labels.panel.overrides << " face rows took their panel's role, "
+              << labels.panel.demoted << " became 'other' (a second face in the panel)\n";
+  for (const auto& p : labels.persons_in_both_panels)
+    std::cerr << "psyface: warning: person " << p.person_id << " appears in both panels (" << p.rows_left
+              << " rows left, " << p.rows_right << " right): identity and layout disagree; roles follow the panel\n";
   std::cerr << "psyface: wrote " << run.csv.string() << " and " << run.sidecar.string() << "\n";
   print_track_means(means, summary.frames_analysed, summary.persons);
   if (!run.ok) {
@@ -317,6 +368,7 @@ void run_analyze() {
   a.emotion = g_opts.emotion.to_options();
   a.persons.enabled = !g_opts.no_persons;
   a.persons.layout = faces::parse_layout(g_opts.layout);
+  a.read.rotation_deg = g_opts.rotation == "auto" ? -1 : std::stoi(g_opts.rotation);
   a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
   const std::filesystem::path out = g_opts.out_dir;
   const bool two_cameras = !g_opts.patient_video.empty() || !g_opts.therapist_video.empty();
@@ -369,6 +421,11 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
   cmd->add_option("--layout", o.layout, "auto, split (two regions: split screen or one wide shot), single, two-cameras")
       ->check(CLI::IsMember({"auto", "split", "single", "two-cameras"}))
+      ->capture_default_str();
+  cmd->add_option("--rotation", o.rotation,
+                  "Turn frames upright: auto (the file's display matrix or rotate tag) or 0, 90, 180, 270 "
+                  "(degrees clockwise, replacing what the file says)")
+      ->check(CLI::IsMember({"auto", "0", "90", "180", "270"}))
       ->capture_default_str();
   cmd->add_option("--patient", o.patient, "Who is the patient: left, right, largest or person:N")->capture_default_str();
   cmd->add_option("--min-presence", o.a.persons.roles.min_presence,

@@ -126,6 +126,13 @@ void FaceTracker::drop_duplicates() {
   active_ = std::move(kept);
 }
 
+void FaceTracker::end_all_tracks() {
+  if (!active_.empty() || !lost_.empty()) ++stats_.cut_resets;
+  active_.clear();
+  lost_.clear();
+  frames_since_detect_ = 0;
+}
+
 std::vector<TrackedFace> FaceTracker::update(const cv::Mat& bgr, double t_sec) {
   ++stats_.frames;
   lost_this_frame_ = false;

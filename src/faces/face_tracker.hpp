@@ -30,6 +30,7 @@ struct TrackedFace {
 
 struct TrackerStats {
   int64_t frames = 0, detector_runs = 0, mesh_runs = 0, tracks_started = 0, reacquisitions = 0;
+  int64_t cut_resets = 0;             // end_all_tracks() calls (shot cuts) that ended at least one track
   double detect_ms = 0, mesh_ms = 0;  // total time spent in each
 };
 
@@ -40,6 +41,10 @@ class FaceTracker {
 
   // requires: frames in time order; bgr CV_8UC3. ensures: the faces in this frame, sorted by track_id.
   std::vector<TrackedFace> update(const cv::Mat& bgr, double t_sec);
+
+  // A shot cut: every track ends now. No track is continued or re-acquired across the cut, so the next
+  // update() runs the detector and gives every face a new track id.
+  void end_all_tracks();
 
   const TrackerStats& stats() const { return stats_; }
   const FaceDetector& detector() const { return detector_; }

@@ -262,7 +262,10 @@ void TrackEmbeddingCollector::add(int track_id, double t_sec, std::vector<float>
 std::vector<TrackEvidence> TrackEmbeddingCollector::tracks() const {
   std::vector<TrackEvidence> out;
   out.reserve(tracks_.size());
-  for (const auto& [id, s] : tracks_) out.push_back(s.evidence);
+  for (const auto& [id, s] : tracks_) {
+    out.push_back(s.evidence);
+    out.back().embedding_t_sec = s.sample_sec;
+  }
   std::sort(out.begin(), out.end(), [](const TrackEvidence& a, const TrackEvidence& b) { return a.track_id < b.track_id; });
   return out;
 }

@@ -34,6 +34,8 @@ struct TrackEvidence {
   int64_t frames = 0;                     // analysed frames in which the track was seen
   cv::Rect2f first_box_px, last_box_px;   // face box at the first and the last sighting
   std::vector<std::vector<float>> embeddings;  // unit-length samples from FaceEmbedder, may be empty
+  std::vector<double> embedding_t_sec;    // when each embedding was taken (same length; may be empty when
+                                          // the caller has no times: such a track is never split)
 };
 
 struct PersonOptions {

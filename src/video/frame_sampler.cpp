@@ -20,6 +20,9 @@ void validate_read_options(const ReadOptions& o) {
   require(std::isfinite(o.end_sec) && (o.end_sec == -1 || o.end_sec > o.start_sec),
           "end_sec (must be -1 or > start_sec)", o.end_sec);
   require(o.decoder_threads >= 0, "decoder_threads (must be >= 0)", o.decoder_threads);
+  require(o.rotation_deg == -1 || o.rotation_deg == 0 || o.rotation_deg == 90 || o.rotation_deg == 180 ||
+              o.rotation_deg == 270,
+          "rotation_deg (must be -1, 0, 90, 180 or 270)", o.rotation_deg);
 }
 
 FrameSampler::FrameSampler(const ReadOptions& options)

@@ -11,7 +11,7 @@ inline constexpr double kTimeToleranceSec = 1e-6;
 
 // requires: nothing.
 // ensures: returns normally when options are usable: sample_fps >= 0, start_sec >= 0, end_sec == -1 or
-//          end_sec > start_sec, decoder_threads >= 0 (all finite).
+//          end_sec > start_sec, decoder_threads >= 0, rotation_deg -1, 0, 90, 180 or 270 (all finite).
 // throws: psyface::Error(ErrorCode::Usage) naming the bad option and its value.
 void validate_read_options(const ReadOptions& options);
 

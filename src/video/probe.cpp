@@ -33,8 +33,20 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
   info.path = path.string();
   info.container_format = fmt->iformat ? fmt->iformat->name : "";
   info.codec_name = avcodec_get_name(s->codecpar->codec_id);
-  info.width_px = s->codecpar->width;
-  info.height_px = s->codecpar->height;
+  info.stored_width_px = s->codecpar->width;
+  info.stored_height_px = s->codecpar->height;
+  size_t matrix_bytes = 0;
+  const uint8_t* matrix = av_stream_get_side_data(s, AV_PKT_DATA_DISPLAYMATRIX, &matrix_bytes);
+  const AVDictionaryEntry* tag = av_dict_get(s->metadata, "rotate", nullptr, 0);
+  if (matrix && matrix_bytes >= 9 * sizeof(int32_t)) {
+    info.orientation = orientation_from_display_matrix(reinterpret_cast<const int32_t*>(matrix));
+    info.orientation_source = "display matrix";
+  } else if (tag && tag->value) {
+    info.orientation = orientation_from_rotate_tag(tag->value);
+    info.orientation_source = "rotate tag";
+  }
+  if (info.orientation == Orientation{}) info.orientation_source = "none";  // nothing to turn
+  set_displayed_size(info);
   info.nominal_fps = q_to_double(s->avg_frame_rate);
   if (info.nominal_fps <= 0) info.nominal_fps = q_to_double(s->r_frame_rate);
   const double tb = av_q2d(s->time_base);
@@ -52,6 +64,19 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
 }
 
 }  // namespace
+
+void set_displayed_size(VideoInfo& info) {
+  const bool swap = info.orientation.rotation_cw_deg == 90 || info.orientation.rotation_cw_deg == 270;
+  info.width_px = swap ? info.stored_height_px : info.stored_width_px;
+  info.height_px = swap ? info.stored_width_px : info.stored_height_px;
+}
+
+void override_orientation(VideoInfo& info, int rotation_deg) {
+  if (rotation_deg < 0) return;
+  info.orientation = {normalise_degrees(rotation_deg), false};
+  info.orientation_source = "--rotation";
+  set_displayed_size(info);
+}
 
 OpenedInput open_input(const std::filesystem::path& path, const AVIOInterruptCB* interrupt) {
   AVFormatContext* raw = avformat_alloc_context();

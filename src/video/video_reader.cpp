@@ -10,6 +10,7 @@
 #include "video/av_frame_to_bgr.hpp"
 #include "video/av_input.hpp"
 #include "video/frame_sampler.hpp"
+#include "video/shot_cut_detector.hpp"
 
 namespace psyface::video {
 namespace {
@@ -56,6 +57,7 @@ struct VideoReader::Impl {
   detail::PacketPtr packet_{av_packet_alloc()};
   detail::AvFrameToBgr to_bgr_;
   FrameSampler sampler_;
+  ShotCutDetector cuts_;
   DecodeReport report_;
 
  private:
@@ -78,6 +80,7 @@ struct VideoReader::Impl {
 VideoReader::Impl::Impl(const std::filesystem::path& path, const ReadOptions& opts)
     : options_((validate_read_options(opts), opts)), input_(detail::open_input(path, &interrupt_)),
       sampler_(opts) {
+  detail::override_orientation(input_.info, options_.rotation_deg);
   if (!av_frame_ || !packet_) throw Error(ErrorCode::Internal, "out of memory allocating decoder buffers");
   const AVStream* s = input_.format->streams[input_.stream_index];
   time_base_ = s->time_base;
@@ -203,7 +206,9 @@ bool VideoReader::Impl::handle_frame(Frame& out) {
   if (decision == FrameSampler::Decision::Skip) return false;  // never converted: the cheap path
   out.frame_index = index;
   out.t_sec = t_sec;
-  out.bgr = to_bgr_.convert(*av_frame_);
+  out.bgr = apply_orientation(to_bgr_.convert(*av_frame_), input_.info.orientation);
+  out.shot_cut = options_.detect_shot_cuts && cuts_.update(out.bgr, t_sec).cut;
+  report_.shot_cuts += out.shot_cut ? 1 : 0;
   ++report_.frames_delivered;
   return true;
 }

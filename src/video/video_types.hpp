@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "video/display_orientation.hpp"
+
 namespace psyface::video {
 
 // What probe() learns from the container and the video stream's header, before decoding.
@@ -14,8 +16,13 @@ struct VideoInfo {
   std::string path;
   std::string container_format;   // FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "avi"
   std::string codec_name;         // e.g. "h264", "mpeg4"
-  int width_px = 0;
+  int width_px = 0;               // of the picture as displayed (delivered frames have this size)
   int height_px = 0;
+  int stored_width_px = 0;        // of the picture as coded in the stream (before orientation)
+  int stored_height_px = 0;
+  Orientation orientation;        // applied to every delivered frame (display matrix, rotate tag, option)
+  std::string orientation_source = "none";  // "display matrix", "rotate tag", "--rotation", or "none" when
+                                            // the file asks for no turn
   double nominal_fps = 0;         // avg_frame_rate, else r_frame_rate; 0 when unknown
   double duration_sec = 0;        // video stream duration, else container duration; 0 when unknown
   int64_t frame_count_estimate = 0;  // stream header's frame count, else duration × nominal fps
@@ -26,7 +33,8 @@ struct VideoInfo {
 struct Frame {
   int64_t frame_index = 0;  // 0-based among decoded frames; estimated after a seek (see DecodeReport)
   double t_sec = 0;         // presentation time: best-effort PTS × time base − stream start; VFR-safe
-  cv::Mat bgr;              // CV_8UC3, full decoded size; a fresh buffer per frame (safe to keep)
+  cv::Mat bgr;              // CV_8UC3, displayed (upright) size; a fresh buffer per frame (safe to keep)
+  bool shot_cut = false;    // a hard cut lies between the previous delivered frame and this one
 };
 
 // How to read. Defaults: every frame of the whole video, one decoder thread, at most 8 frames queued.
@@ -40,6 +48,10 @@ struct ReadOptions {
   // (FFmpeg AVDISCARD_NONREF, e.g. H.264 B-frames): the grid then takes the first *decoded* frame at or
   // after each grid time; t_sec stays exact, frame_index is estimated from t_sec.
   bool skip_nonref_when_sampling = true;
+  // -1: turn frames upright as the file says (display matrix, else rotate tag); 0, 90, 180, 270: rotate
+  // stored frames clockwise by this much instead (no mirroring), whatever the file says.
+  int rotation_deg = -1;
+  bool detect_shot_cuts = true;  // run ShotCutDetector on delivered frames (Frame::shot_cut)
 };
 
 // What happened while decoding. Final once next() has returned false.
@@ -49,6 +61,7 @@ struct DecodeReport {
   int64_t frames_corrupt = 0;     // decoded but flagged corrupt (concealed errors); still delivered
   int64_t decode_errors = 0;      // packets / decoder calls that failed (counted, never thrown)
   int64_t timestamps_repaired = 0;  // frames without a usable PTS, or not after the previous one
+  int64_t shot_cuts = 0;          // delivered frames with shot_cut set
   bool read_error = false;        // the demuxer failed with something other than end of file
   bool truncated = false;         // read error, errors after the last good frame, or much too short
   bool cancelled = false;         // stopped by request before the end

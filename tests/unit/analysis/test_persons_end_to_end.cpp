@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../test_paths.hpp"
+#include "composed_video_support.hpp"
 #include "analysis/session_analyzer.hpp"
 
 namespace psyface::analysis {
@@ -14,19 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path work_dir() {
-  static const fs::path d = [] {
-    auto p = fs::temp_directory_path() / ("psyface_persons_" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p;
-  }();
-  return d;
-}
-
-bool have_inputs() {
-  return !test::shared_dir().empty() && fs::exists(test::source_dir() / "models/mobilefacenet/model.onnx") &&
-         std::system("ffmpeg -version >/dev/null 2>&1") == 0;
-}
+fs::path work_dir() { return test::composed_work_dir(); }
+bool have_inputs() { return test::have_composed_inputs(); }
 
 // Two dev clips side by side (first 8 s), each scaled to 640x480 and padded.
 fs::path side_by_side(const std::string& left, const std::string& right) {

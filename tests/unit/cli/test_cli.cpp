@@ -134,6 +134,45 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   fs::remove_all(dir);
 }
 
+// Two dev clips joined by a hard cut, stored upside down with a rotation tag (-c copy): the sidecar
+// records the rotation applied and the cut; --rotation replaces the file's rotation; bad values are usage errors.
+TEST(Cli, SidecarCountsRotationAndCuts) {
+  PSYFACE_REQUIRE_SHARED("data/videos/fer_woman2.mp4");
+  if (!models_built() || std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs models and ffmpeg";
+  const auto dir = temp_dir("decisions");
+  const auto v = test::shared_dir() / "data/videos";
+  const std::string pad = "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,setsar=1";
+  const std::string make = "ffmpeg -nostdin -v error -y -t 1.5 -i " + (v / "fer_woman2.mp4").string() + " -t 1.5 -i " +
+                           (v / "openface_sample_2015-10-15-15-14.avi").string() + " -filter_complex \"[0:v]" + pad +
+                           ",vflip,hflip[a];[1:v]" + pad + ",vflip,hflip[b];[a][b]concat=n=2:v=1:a=0\" -an -c:v libx264 "
+                           "-preset ultrafast -pix_fmt yuv420p " + (dir / "stored.mp4").string() +
+                           " && ffmpeg -nostdin -v error -y -i " + (dir / "stored.mp4").string() +
+                           " -c copy -metadata:s:v:0 rotate=180 " + (dir / "session.mp4").string();
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const Result r = run("analyze " + (dir / "session.mp4").string() + " --out " + dir.string() + " -q --fps 5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("rotated 180"), std::string::npos) << r.err;
+  const auto meta = nlohmann::json::parse(util::read_file(dir / "session.analysis.json"));
+  EXPECT_EQ(meta["video"]["rotation_deg"], 180);
+  EXPECT_EQ(meta["video"]["rotation_source"], "display matrix");
+  const auto& d = meta["decisions"];
+  EXPECT_EQ(d["rotation_deg"], 180);
+  ASSERT_EQ(d["shot_cuts"], 1);
+  EXPECT_NEAR(d["shot_cut_sec"][0].get<double>(), 1.5, 0.21);
+  EXPECT_EQ(d["track_splits"], d["splits"].size());
+  EXPECT_TRUE(d.contains("panel_overrides") && d.contains("persons_in_both_panels"));
+  EXPECT_EQ(meta["tracking"]["tracks_started"].get<int>(), 2) << "one face per shot, no track across the cut";
+
+  const Result stored = run("analyze " + (dir / "session.mp4").string() + " --out " + dir.string() +
+                            " -q --fps 5 --rotation 0 --end 1");
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  const auto meta0 = nlohmann::json::parse(util::read_file(dir / "session.analysis.json"));
+  EXPECT_EQ(meta0["decisions"]["rotation_deg"], 0);
+  EXPECT_EQ(meta0["decisions"]["rotation_source"], "--rotation");
+  EXPECT_EQ(run("analyze " + (dir / "session.mp4").string() + " --out " + dir.string() + " --rotation 45").exit_code, 2);
+  fs::remove_all(dir);
+}
+
 TEST(Cli, TwoCamerasGiveOneTableWithBothRolesOnOneTimeAxis) {
   PSYFACE_REQUIRE_SHARED("data/videos/pyfeat_WolfgangLanger_Pexels.mp4");
   if (!models_built()) GTEST_SKIP() << "models not built";
