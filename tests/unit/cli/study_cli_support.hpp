@@ -100,6 +100,9 @@ inline fs::path study_videos() {
   }
   std::ofstream(out / "notes.mp4") << "session notes, not a video\n";
   dir = out;
+  static struct RemoveAtExit {
+    ~RemoveAtExit() { fs::remove_all(dir); }
+  } remove_at_exit;
   return dir;
 }
 
