@@ -76,7 +76,8 @@ Plan make_plan(const StudySession& s, const StudyInputs& in, const StudyRunOptio
   p.fingerprint = video_fingerprint(s.video_path);
   p.bytes = fs::file_size(s.video_path);
   if (s.two_cameras()) {
-    p.fingerprint += "|" + video_fingerprint(s.therapist_video_path);
+    p.fingerprint += '|';
+    p.fingerprint += video_fingerprint(s.therapist_video_path);
     p.bytes += fs::file_size(s.therapist_video_path);
   }
   p.options_json = session_options(s, o).dump();
@@ -122,7 +123,8 @@ std::pair<std::string, std::string> read_log(const fs::path& log) {
         line.clear();
       }
     if (line.rfind("psyface: warning: ", 0) == 0) {
-      warnings += (warnings.empty() ? "" : "\n") + line.substr(18);
+      if (!warnings.empty()) warnings += '\n';
+      warnings += line.substr(18);
       in_error = false;
     } else if (in_error && line.rfind("  ", 0) == 0) {
       error += "; " + line.substr(2);  // indented continuation (a list of problems)

@@ -21,7 +21,7 @@ struct StudyRunOptions {
   std::string journal = "wal";            // SQLite journal mode: wal, or delete on network filesystems
   double lease_sec = 600;                 // a claim held by a process on another host expires after this
                                           // unless renewed (renewed every lease_sec / 4 while it runs)
-  double poll_sec = 0.05;                 // child polling interval
+  double poll_sec = 0.01;                 // child polling interval (latency added per session)
 };
 
 // One overall progress report.
