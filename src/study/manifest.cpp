@@ -37,6 +37,21 @@ long problem_line(const std::string& p, size_t name_size) {
   throw Error(ErrorCode::Input, msg);
 }
 
+// Splits text into lines (LF or CRLF); calls f(line_number, line) for each.
+template <typename F>
+void for_each_line(const std::string& text, F f) {
+  size_t pos = 0;
+  int line = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string raw = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    f(++line, raw);
+  }
+}
+
 bool parse_int(const std::string& s, int& v) {
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
@@ -72,19 +87,10 @@ CsvFile split_csv(const std::string& input, const std::string& name, std::vector
   std::string text = input;
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
   CsvFile out;
-  size_t pos = 0;
-  int line = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string raw = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line;
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-    if (trim(raw).empty() || trim(raw)[0] == '#') continue;
+  for_each_line(text, [&](int line, const std::string& raw) {
+    if (trim(raw).empty() || trim(raw)[0] == '#') return;
     std::vector<std::string> fields(1);
-    bool quoted = false, was_quoted = false;
-    size_t field_start = 0;
+    bool quoted = false, was_quoted = false, stray = false;
     for (size_t i = 0; i < raw.size(); ++i) {
       const char c = raw[i];
       if (quoted) {
@@ -96,34 +102,33 @@ CsvFile split_csv(const std::string& input, const std::string& name, std::vector
         fields.back().clear();
       } else if (c == ',') {
         fields.emplace_back();
-        was_quoted = false;
-        field_start = i + 1;
+        was_quoted = stray = false;
       } else if (was_quoted && c != ' ' && c != '\t') {
-        problems.push_back(name + ":" + std::to_string(line) + ":" + std::to_string(fields.size()) +
+        if (!stray) problems.push_back(name + ":" + std::to_string(line) + ":" + std::to_string(fields.size()) +
                            ": text after a closing quote");
+        stray = true;
       } else if (!was_quoted) {
         fields.back() += c;
       }
     }
-    (void)field_start;
     if (quoted) {
       problems.push_back(name + ":" + std::to_string(line) + ":" + std::to_string(fields.size()) +
                          ": unterminated quoted field (line breaks inside fields are not supported)");
-      continue;
+      return;
     }
     for (auto& f : fields) f = trim(f);
     if (out.header.empty()) {
       out.header = fields;
       out.header_line = line;
-      continue;
+      return;
     }
     if (fields.size() != out.header.size()) {
       problems.push_back(name + ":" + std::to_string(line) + ": " + std::to_string(fields.size()) +
                          " fields, the header has " + std::to_string(out.header.size()));
-      continue;
+      return;
     }
     out.records.push_back({line, std::move(fields)});
-  }
+  });
   return out;
 }
 
@@ -282,32 +287,24 @@ StudyConfig read_study_config(const fs::path& dir) {
   if (!fs::exists(file)) return config;
   const std::string text = util::read_file(file);
   std::vector<std::string> problems;
-  size_t pos = 0;
-  int line = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string raw = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line;
+  for_each_line(text, [&](int line, std::string raw) {
     if (const auto hash = raw.find('#'); hash != std::string::npos) raw.erase(hash);
     raw = trim(raw);
-    if (!raw.empty() && raw.back() == '\r') raw = trim(raw.substr(0, raw.size() - 1));
-    if (raw.empty()) continue;
+    if (raw.empty()) return;
     const auto eq = raw.find('=');
     const std::string where = file.string() + ":" + std::to_string(line) + ": ";
     if (eq == std::string::npos) {
       problems.push_back(where + "expected key = value");
-      continue;
+      return;
     }
     const std::string key = trim(raw.substr(0, eq)), value = trim(raw.substr(eq + 1));
     if (key == "segments") {
       config.segments_file = value;
-      continue;
+      return;
     }
     if (key == "synchrony_surrogates") {
       if (!parse_int(value, config.measures.synchrony_surrogates)) problems.push_back(where + key + ": not a whole number");
-      continue;
+      return;
     }
     bool known = false;
     for (const auto& k : kConfigKeys)
@@ -316,7 +313,7 @@ StudyConfig read_study_config(const fs::path& dir) {
         if (!parse_double(value, config.measures.*k.real)) problems.push_back(where + key + ": '" + value + "' is not a number");
       }
     if (!known) problems.push_back(where + "unknown key '" + key + "'");
-  }
+  });
   if (!problems.empty()) throw_problems(file.string() + " is not valid", problems, file.string().size());
   measures::check_measure_options(config.measures);
   return config;

@@ -33,6 +33,13 @@ void SqliteDb::exec(const std::string& sql) {
   }
 }
 
+int64_t SqliteDb::query_int(const std::string& sql) {
+  Statement q(*this, sql);
+  const int64_t v = q.step() ? q.integer(0) : 0;
+  q.run();
+  return v;
+}
+
 Statement::Statement(SqliteDb& db, const std::string& sql) : db_(db) {
   if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
     db.fail("cannot prepare '" + sql.substr(0, 80) + "'");

@@ -49,6 +49,8 @@ class SqliteDb {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   void exec(const std::string& sql);
+  // The first column of the first row of a query without parameters (0 when there is no row).
+  int64_t query_int(const std::string& sql);
   int64_t changes() const { return sqlite3_changes(db_); }
   [[noreturn]] void fail(const std::string& what) const;
   sqlite3* handle() { return db_; }

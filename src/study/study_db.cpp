@@ -127,32 +127,16 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
 }
 
 void StudyDb::check_schema() {
-  int64_t version = 0;
-  {
-    Statement v(db_, "PRAGMA user_version");
-    v.step();
-    version = v.integer(0);
-    while (v.step()) {}
-  }
+  const int64_t version = db_.query_int("PRAGMA user_version");
   if (version == kSchemaVersion) return;
   if (version != 0)
     throw Error(ErrorCode::Input, db_.path().string() + " has study schema version " + std::to_string(version) +
                                       "; this psyface reads version " + std::to_string(kSchemaVersion) +
                                       (version > kSchemaVersion ? " (made by a newer psyface: upgrade psyface)" : ""));
   Transaction t(db_);
-  int64_t now_version = 0, objects = 0;
-  {
-    Statement again(db_, "PRAGMA user_version");  // another process may have created it meanwhile
-    again.step();
-    now_version = again.integer(0);
-    while (again.step()) {}
-    Statement tables(db_, "SELECT count(*) FROM sqlite_master");
-    tables.step();
-    objects = tables.integer(0);
-    while (tables.step()) {}
-  }
-  if (now_version == kSchemaVersion) return;
-  if (objects != 0)
+  // another process may have created the schema meanwhile
+  if (db_.query_int("PRAGMA user_version") == kSchemaVersion) return;
+  if (db_.query_int("SELECT count(*) FROM sqlite_master") != 0)
     throw Error(ErrorCode::Input, db_.path().string() + " is not a psyface study database (no schema version)");
   db_.exec(schema_sql());
   db_.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
@@ -325,7 +309,7 @@ int64_t StudyDb::count_runs(const std::string& id, const std::string& status) {
   q.bind(1, id).bind(2, status);
   q.step();
   const int64_t n = q.integer(0);
-  while (q.step()) {}
+  q.run();
   return n;
 }
 
