@@ -30,6 +30,7 @@ pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::strin
     throw Error(ErrorCode::Output, std::string("fork failed: ") + std::strerror(errno));
   }
   if (pid == 0) {
+    ::setpgid(0, 0);  // Ctrl-C in the terminal reaches the runner only; it stops the children itself
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(137);  // the parent died before prctl
     ::dup2(fd, STDOUT_FILENO);

@@ -37,6 +37,17 @@ std::string query_text(const fs::path& dir, const std::string& sql) {
   return out;
 }
 
+// Processes whose command line mentions `text` (the analysis children of a study folder).
+int processes_mentioning(const std::string& text) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmd.find("analyze") != std::string::npos && cmd.find(text) != std::string::npos) ++n;
+  }
+  return n;
+}
+
 // Field `column` of the row of sessions.csv with this session and role.
 std::string export_value(const std::string& csv, const std::string& session, const std::string& role,
                          const std::string& column) {
@@ -159,6 +170,13 @@ TEST(StudyCli, KilledRunResumesToIdenticalExports) {
   ::kill(pid, SIGKILL);
   wait_exit(pid);
   ASSERT_GT(done_at_kill, 0);
+  // the analyses in progress died with their parent (no orphan keeps writing into the study)
+  int orphans = 1;
+  for (int i = 0; i < 100 && orphans; ++i) {
+    orphans = processes_mentioning(killed.string());
+    if (orphans) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(orphans, 0);
   const int64_t done_before = query_int(killed, "SELECT count(*) FROM sessions WHERE status='done'");
   EXPECT_LT(done_before, 4) << "the run finished before it could be killed";
   const std::string done_ids = query_text(killed, "SELECT session_id FROM sessions WHERE status='done'");
@@ -175,6 +193,27 @@ TEST(StudyCli, KilledRunResumesToIdenticalExports) {
   for (std::string id; std::getline(ids, id);)
     EXPECT_EQ(query_int(killed, "SELECT count(*) FROM runs WHERE session_id='" + id + "'"), 1) << id;
   for (const auto& d : {ref.dir, killed}) fs::remove_all(d);
+}
+
+TEST(StudyCli, SigtermStopsChildrenAndGivesSessionsBack) {
+  REQUIRE_STUDY_INPUTS();
+  const fs::path dir = make_study("sigterm");
+  const pid_t pid = start_psyface({"study", "run", dir.string(), "--jobs", "2", "--fps", "5", "--quiet"}, dir / "run.log");
+  int64_t running = 0;
+  for (int i = 0; i < 600 && running == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      if (fs::exists(dir / "study.sqlite")) running = query_int(dir, "SELECT count(*) FROM sessions WHERE status='running'");
+    } catch (...) {
+    }
+  }
+  ASSERT_GT(running, 0);
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(wait_exit(pid), 130) << util::read_file(dir / "run.log");
+  EXPECT_EQ(query_int(dir, "SELECT count(*) FROM sessions WHERE status='running'"), 0);
+  EXPECT_GE(query_int(dir, "SELECT count(*) FROM runs WHERE status='interrupted'"), 1);
+  EXPECT_EQ(processes_mentioning(dir.string()), 0);
+  fs::remove_all(dir);
 }
 
 TEST(StudyCli, ParallelShardsEqualOneRun) {
