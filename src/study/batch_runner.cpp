@@ -62,6 +62,7 @@ struct Plan {
   const StudySession* session = nullptr;
   std::string fingerprint, options_hash, options_json, measures_hash;
   std::uintmax_t bytes = 0;
+  bool redo = false;  // analyse even though done and unchanged (its stored table is unusable)
 };
 
 nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOptions& o) {
@@ -202,8 +203,14 @@ class Runner {
       Plan p = make_plan(*sorted[i], in_, o_);
       const auto state = db_.session(p.session->session_id);
       if (state && state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
-        if (state->measures_hash != p.measures_hash) remeasure(*state, p);
-        else ++summary_.skipped;
+        if (state->measures_hash == p.measures_hash) {
+          ++summary_.skipped;
+        } else if (!remeasure(*state, p)) {  // stored table missing or damaged: analyse again
+          p.redo = true;
+          bytes_pending_ += p.bytes;
+          queue_.push_back(std::move(p));
+          continue;
+        }
         ++progress_.done;
         if (std::isfinite(state->duration_sec)) progress_.video_hours_done += state->duration_sec / 3600;
         continue;
@@ -218,11 +225,20 @@ class Runner {
     }
   }
 
-  void remeasure(const SessionState& state, const Plan& p) {
+  // ensures: true when the measures were recomputed from the stored table; false (with a message) when
+  // the table is missing, damaged or unreadable.
+  bool remeasure(const SessionState& state, const Plan& p) {
     const fs::path gz = dir_ / state.frames_file;
-    const std::string text = load_frames_table(gz, state.frames_sha256);
-    db_.store_measures(state.session_id, p.measures_hash, session_measures(text, gz.string(), in_, state.session_id));
+    try {
+      const std::string text = load_frames_table(gz, state.frames_sha256);
+      db_.store_measures(state.session_id, p.measures_hash, session_measures(text, gz.string(), in_, state.session_id));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Input) throw;
+      message(state.session_id + ": stored per-frame table unusable (" + e.what() + "); analysing again");
+      return false;
+    }
     ++summary_.remeasured;
+    return true;
   }
 
   void start_job(Plan p) {
@@ -231,7 +247,8 @@ class Runner {
     for (int attempt = 0; attempt < 3; ++attempt) {
       const auto state = db_.session(id);
       if (!state) return;
-      if (state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
+      if (!p.redo && state->status == "done" && state->fingerprint == p.fingerprint &&
+          state->options_hash == p.options_hash) {
         ++summary_.skipped, ++progress_.done;
         bytes_pending_ -= p.bytes;
         return;
