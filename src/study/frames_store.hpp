@@ -1,5 +1,5 @@
 // DIR/frames/: the per-frame tables of analysed sessions, kept so measures can be recomputed without
-// the video. Stored gzip-compressed (zlib; a frames table shrinks to about a fifth), with the SHA-256 of
+// the video. Stored gzip-compressed (zlib; a frames table shrinks to about a third), with the SHA-256 of
 // the stored file recorded in the study database. Also the video fingerprint that decides re-analysis.
 #pragma once
 #include <filesystem>
