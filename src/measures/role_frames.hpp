@@ -1,0 +1,46 @@
+// Per-role time series read from a per-frame table (DIR/<stem>.frames.csv or the two-camera table), the
+// input of the affect measures (measures/affect_measures.hpp). No video is needed: measures can be
+// recomputed from the stored tables whenever the measure options change.
+#pragma once
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psyface/records.hpp"
+
+namespace psyface::measures {
+
+// One analysed frame as seen by one role: valid when a face of that role was measured in the frame.
+struct RoleFrame {
+  double t_sec = 0;                       // frame timestamp (two cameras: on camera A's clock)
+  bool valid = false;                     // a face with this role was measured (success = 1)
+  double confidence = 0;                  // face-mesh presence, valid frames only
+  std::array<double, kEmotionCount> p{};  // emotion probabilities, valid frames only
+  int dominant = 0;                       // index into kEmotionNames
+  double valence = 0;
+  double smile_intensity = 0;
+};
+
+// Every analysed frame of the camera that films the role, in time order (invalid where the role's face
+// was not measured).
+struct RoleSeries {
+  std::string role;              // "patient" or "therapist"
+  bool present = false;          // at least one valid frame
+  std::vector<RoleFrame> frames;
+  double frame_interval_sec = 0;  // median interval between analysed frames (0 with < 2 frames)
+};
+
+struct RoleTable {
+  RoleSeries patient, therapist;
+};
+
+// requires: `text` is a frames table as psyface writes it (docs/output-format.md): header with frame,
+//           timestamp, success, role, confidence, emo_neutral..emo_surprised, dominant, valence,
+//           smile_intensity; optionally a first `camera` column (two cameras).
+// ensures:  both roles filled. A role's camera is the camera holding most of its rows (camera A when the
+//           role never occurs); several faces of one role in one frame: the most confident is used.
+// throws:   Error(Input) "<source> line <n>: ..." for a missing column, wrong field count or bad number.
+RoleTable read_role_table(std::string_view text, const std::string& source);
+
+}  // namespace psyface::measures

@@ -1,0 +1,407 @@
+// Batch runs over a study folder (see batch_runner.hpp, docs/study.md).
+#include "study/batch_runner.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "measures/affect_measures.hpp"
+#include "psyface/error.hpp"
+#include "study/child_process.hpp"
+#include "study/frames_store.hpp"
+#include "study/manifest.hpp"
+#include "study/study_db.hpp"
+#include "study/study_paths.hpp"
+#include "util/atomic_file.hpp"
+#include "util/sha256.hpp"
+
+namespace psyface::study {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Everything a run needs to know about the study, read and validated before anything changes.
+struct StudyInputs {
+  StudyManifest manifest;
+  StudyConfig config;
+  std::map<std::string, std::vector<measures::Segment>> segments;
+};
+
+StudyInputs read_inputs(const fs::path& dir) {
+  StudyInputs in;
+  in.manifest = read_sessions_csv(dir);
+  in.config = read_study_config(dir);
+  if (!in.config.segments_file.empty()) in.segments = read_segments_csv(dir / in.config.segments_file, in.manifest);
+  return in;
+}
+
+std::string measures_hash(const StudyInputs& in, const std::string& id) {
+  std::string text = "measures-v1|" + measure_options_text(in.config);
+  auto it = in.segments.find(id);
+  if (it != in.segments.end()) {
+    char buf[96];
+    for (const auto& s : it->second) {
+      std::snprintf(buf, sizeof buf, "|%.17g,%.17g,", s.start_sec, s.end_sec);
+      text += buf + s.label;
+    }
+  }
+  return util::sha256_bytes(text);
+}
+
+// The work planned for one session.
+struct Plan {
+  const StudySession* session = nullptr;
+  std::string fingerprint, options_hash, options_json, measures_hash;
+  std::uintmax_t bytes = 0;
+  bool redo = false;  // analyse even though done and unchanged (its stored table is unusable)
+};
+
+nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOptions& o) {
+  return {{"analyze", o.analyze_args}, {"models", o.models_hash},     {"video", s.video},
+          {"layout", s.layout},        {"patient", s.patient},        {"therapist_video", s.therapist_video},
+          {"offset_sec", s.offset_sec}};
+}
+
+Plan make_plan(const StudySession& s, const StudyInputs& in, const StudyRunOptions& o) {
+  Plan p;
+  p.session = &s;
+  p.fingerprint = video_fingerprint(s.video_path);
+  p.bytes = fs::file_size(s.video_path);
+  if (s.two_cameras()) {
+    p.fingerprint += '|';
+    p.fingerprint += video_fingerprint(s.therapist_video_path);
+    p.bytes += fs::file_size(s.therapist_video_path);
+  }
+  p.options_json = session_options(s, o).dump();
+  p.options_hash = util::sha256_bytes(p.options_json);
+  p.measures_hash = measures_hash(in, s.session_id);
+  return p;
+}
+
+std::vector<std::string> child_args(const StudySession& s, const StudyRunOptions& o, const fs::path& out) {
+  std::vector<std::string> a = {"analyze"};
+  a.insert(a.end(), o.analyze_args.begin(), o.analyze_args.end());
+  a.insert(a.end(), {"--quiet", "--out", out.string()});
+  if (o.threads_per_job > 0) a.insert(a.end(), {"--threads", std::to_string(o.threads_per_job)});
+  a.insert(a.end(), {"--patient", s.patient});
+  if (s.two_cameras()) {
+    char offset[64];
+    std::snprintf(offset, sizeof offset, "%.17g", s.offset_sec);
+    a.insert(a.end(), {"--patient-video", s.video_path.string(), "--therapist-video", s.therapist_video_path.string(),
+                       "--offset-sec", offset});
+  } else {
+    a.insert(a.end(), {"--layout", s.layout, s.video_path.string()});
+  }
+  return a;
+}
+
+std::vector<measures::RoleWindowMeasures> session_measures(const std::string& frames_text, const std::string& source,
+                                                           const StudyInputs& in, const std::string& id) {
+  const auto table = measures::read_role_table(frames_text, source);
+  auto it = in.segments.find(id);
+  return measures::compute_measures(table, it == in.segments.end() ? std::vector<measures::Segment>{} : it->second,
+                                    in.config.measures);
+}
+
+// Last "psyface: error:" line of a child's log, and its warnings.
+std::pair<std::string, std::string> read_log(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, error, warnings;
+  for (bool in_error = false; std::getline(in, line);) {
+    for (const char* prefix : {"psyface: error: ", "psyface: internal error: "})
+      if (line.rfind(prefix, 0) == 0) {
+        error = line.substr(std::string(prefix).size());
+        in_error = true;
+        line.clear();
+      }
+    if (line.rfind("psyface: warning: ", 0) == 0) {
+      if (!warnings.empty()) warnings += '\n';
+      warnings += line.substr(18);
+      in_error = false;
+    } else if (in_error && line.rfind("  ", 0) == 0) {
+      error += "; " + line.substr(2);  // indented continuation (a list of problems)
+    }
+  }
+  return {error, warnings};
+}
+
+struct Job {
+  Plan plan;
+  pid_t pid = 0;
+  int64_t run_id = 0;
+  fs::path tmp, log;
+  std::chrono::steady_clock::time_point started;
+};
+
+class Runner {
+ public:
+  Runner(const fs::path& dir, const StudyRunOptions& o, const StudyRunCallbacks& cb, StudyInputs in)
+      : dir_(dir), o_(o), cb_(cb), in_(std::move(in)), db_(dir / "study.sqlite", true, o.journal),
+        host_(host_name()), pid_(::getpid()) {}
+
+  StudyRunSummary run() {
+    db_.sync_sessions(in_.manifest);
+    plan_all();
+    start_ = std::chrono::steady_clock::now();
+    auto last_renew = start_;
+    while (!queue_.empty() || !jobs_.empty()) {
+      if (cb_.should_stop && cb_.should_stop()) {
+        stop_all();
+        break;
+      }
+      while (static_cast<int>(jobs_.size()) < o_.jobs && !queue_.empty()) {
+        Plan p = std::move(queue_.front());
+        queue_.pop_front();
+        start_job(std::move(p));
+      }
+      for (size_t i = 0; i < jobs_.size();) {
+        if (auto exit = poll_child(jobs_[i].pid)) {
+          Job job = std::move(jobs_[i]);
+          jobs_.erase(jobs_.begin() + static_cast<long>(i));
+          finish_job(job, *exit);
+        } else {
+          ++i;
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (std::chrono::duration<double>(now - last_renew).count() > o_.lease_sec / 4) {
+        db_.renew_leases(host_, pid_, unix_now() + o_.lease_sec);
+        last_renew = now;
+      }
+      report();
+      if (!jobs_.empty()) std::this_thread::sleep_for(std::chrono::duration<double>(o_.poll_sec));
+    }
+    report();
+    return summary_;
+  }
+
+ private:
+  bool stale(const SessionState& s) const {
+    if (s.claim_host == host_) return !process_alive(s.claim_pid);
+    return s.lease_until < unix_now();
+  }
+
+  // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed),
+  // sessions held by a live process counted elsewhere, the rest queued.
+  void plan_all() {
+    std::vector<const StudySession*> sorted;
+    for (const auto& s : in_.manifest.sessions) sorted.push_back(&s);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->session_id < b->session_id; });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      if (static_cast<int>(i % o_.shards) != o_.shard - 1) continue;
+      ++summary_.in_shard;
+      ++progress_.total;
+      Plan p = make_plan(*sorted[i], in_, o_);
+      const auto state = db_.session(p.session->session_id);
+      if (state && state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
+        if (state->measures_hash == p.measures_hash) {
+          ++summary_.skipped;
+        } else if (!remeasure(*state, p)) {  // stored table missing or damaged: analyse again
+          p.redo = true;
+          bytes_pending_ += p.bytes;
+          queue_.push_back(std::move(p));
+          continue;
+        }
+        ++progress_.done;
+        if (std::isfinite(state->duration_sec)) progress_.video_hours_done += state->duration_sec / 3600;
+        continue;
+      }
+      if (state && state->status == "running" && !stale(*state)) {
+        ++summary_.elsewhere;
+        ++progress_.elsewhere;
+        continue;
+      }
+      bytes_pending_ += p.bytes;
+      queue_.push_back(std::move(p));
+    }
+  }
+
+  // ensures: true when the measures were recomputed from the stored table; false (with a message) when
+  // the table is missing, damaged or unreadable.
+  bool remeasure(const SessionState& state, const Plan& p) {
+    const fs::path gz = dir_ / state.frames_file;
+    try {
+      const std::string text = load_frames_table(gz, state.frames_sha256);
+      db_.store_measures(state.session_id, p.measures_hash, session_measures(text, gz.string(), in_, state.session_id));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Input) throw;
+      message(state.session_id + ": stored per-frame table unusable (" + e.what() + "); analysing again");
+      return false;
+    }
+    ++summary_.remeasured;
+    return true;
+  }
+
+  void start_job(Plan p) {
+    const std::string& id = p.session->session_id;
+    // Claim with the token seen now; when another process changed the session meanwhile, look again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const auto state = db_.session(id);
+      if (!state) return;
+      if (!p.redo && state->status == "done" && state->fingerprint == p.fingerprint &&
+          state->options_hash == p.options_hash) {
+        ++summary_.skipped, ++progress_.done;
+        bytes_pending_ -= p.bytes;
+        return;
+      }
+      if (state->status == "running" && !stale(*state)) {
+        ++summary_.elsewhere, ++progress_.elsewhere;
+        bytes_pending_ -= p.bytes;
+        return;
+      }
+      Job job;
+      job.run_id = db_.claim(id, state->claim_token, {new_token(), host_, pid_, unix_now() + o_.lease_sec},
+                             p.options_hash, p.options_json);
+      if (job.run_id == 0) continue;
+      const std::string name = session_file_name(id);
+      job.tmp = dir_ / "tmp" / (name + "." + std::to_string(pid_));
+      job.log = dir_ / "logs" / (name + ".log");
+      fs::remove_all(job.tmp);
+      fs::create_directories(job.tmp);
+      fs::create_directories(job.log.parent_path());
+      job.started = std::chrono::steady_clock::now();
+      job.plan = std::move(p);
+      try {
+        job.pid = spawn_child(o_.psyface_exe, child_args(*job.plan.session, o_, job.tmp), job.log);
+      } catch (const Error& e) {
+        fail(job, 70, e.what(), "", 0);
+        return;
+      }
+      jobs_.push_back(std::move(job));
+      return;
+    }
+  }
+
+  void fail(const Job& job, int exit_code, const std::string& error, const std::string& warnings, double sec) {
+    const std::string& id = job.plan.session->session_id;
+    db_.finish_failed(id, job.run_id, exit_code, error, warnings, sec);
+    fs::remove_all(job.tmp);
+    ++summary_.failed, ++progress_.failed;
+    summary_.failures.emplace_back(id, error);
+    message(id + ": failed: " + error);
+  }
+
+  void finish_job(const Job& job, const ChildExit& exit) {
+    const auto exited = std::chrono::steady_clock::now();
+    const double child_sec = std::chrono::duration<double>(exited - job.started).count();
+    bytes_pending_ -= job.plan.bytes;
+    bytes_done_ += job.plan.bytes;
+    auto [error, warnings] = read_log(job.log);
+    if (exit.exit_code != 0) {
+      if (exit.signal) error = "analysis killed by signal " + std::to_string(exit.signal) + (error.empty() ? "" : ": " + error);
+      if (error.empty()) error = "analysis exited with code " + std::to_string(exit.exit_code) + " (log: " + job.log.string() + ")";
+      return fail(job, exit.exit_code, error, warnings, child_sec);
+    }
+    const StudySession& s = *job.plan.session;
+    const std::string stem = s.video_path.stem().string();
+    const fs::path csv = job.tmp / (s.two_cameras() ? stem + "+" + s.therapist_video_path.stem().string() + ".frames.csv"
+                                                    : stem + ".frames.csv");
+    const fs::path sidecar = job.tmp / (stem + ".analysis.json");
+    try {
+      if (!fs::exists(csv) || !fs::exists(sidecar)) throw Error(ErrorCode::Internal, "the analysis wrote no frames table");
+      const std::string name = session_file_name(s.session_id);
+      AnalysisOutcome out;
+      out.fingerprint = job.plan.fingerprint;
+      out.options_hash = job.plan.options_hash;
+      out.options_json = job.plan.options_json;
+      out.analyse_sec = child_sec;  // claim to child exit: start-up, decoding, models
+      out.frames_file = "frames/" + name + ".frames.csv.gz";
+      out.frames_sha256 = store_frames_table(csv, dir_ / out.frames_file);
+      const std::string sidecar_text = util::read_file(sidecar);
+      util::write_file_atomic(dir_ / "frames" / (name + ".analysis.json"), sidecar_text);
+      const auto j = nlohmann::json::parse(sidecar_text);
+      out.duration_sec = j.at("video").value("duration_sec", 0.0);
+      for (const auto& m : j.at("models")) out.model_checksums += m.value("name", "") + ":" + m.value("sha256", "") + ";";
+      out.warnings = warnings;
+      const auto rows = session_measures(util::read_file(csv), csv.string(), in_, s.session_id);
+      // measures_sec: everything after the child ended (storing the table, sidecar, measures)
+      const double measures_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - exited).count();
+      db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec);
+      fs::remove_all(job.tmp);
+      ++summary_.analysed, ++progress_.done;
+      progress_.video_hours_done += out.duration_sec / 3600;
+      message(s.session_id + ": done");
+    } catch (const std::exception& e) {
+      fail(job, 70, e.what(), warnings, child_sec);
+    }
+  }
+
+  void stop_all() {
+    for (auto& job : jobs_) {
+      ::kill(job.pid, SIGKILL);
+      wait_child(job.pid);
+      db_.release(job.plan.session->session_id, job.run_id);
+      fs::remove_all(job.tmp);
+    }
+    jobs_.clear();
+    queue_.clear();
+    summary_.interrupted = true;
+  }
+
+  void message(const std::string& m) {
+    if (cb_.on_message) cb_.on_message(m);
+  }
+
+  void report() {
+    if (!cb_.on_progress) return;
+    progress_.running = static_cast<int>(jobs_.size());
+    progress_.pending = static_cast<int>(queue_.size());
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    progress_.eta_sec = bytes_done_ > 0 ? elapsed / double(bytes_done_) * double(bytes_pending_) : -1;
+    cb_.on_progress(progress_);
+  }
+
+  fs::path dir_;
+  StudyRunOptions o_;
+  StudyRunCallbacks cb_;
+  StudyInputs in_;
+  StudyDb db_;
+  std::string host_;
+  int64_t pid_;
+  std::deque<Plan> queue_;
+  std::vector<Job> jobs_;
+  StudyRunSummary summary_;
+  StudyProgress progress_;
+  std::uintmax_t bytes_pending_ = 0, bytes_done_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+StudyRunSummary run_study(const fs::path& dir, const StudyRunOptions& options, const StudyRunCallbacks& callbacks) {
+  if (options.jobs < 1) throw Error(ErrorCode::Usage, "--jobs must be at least 1");
+  if (options.shards < 1 || options.shard < 1 || options.shard > options.shards)
+    throw Error(ErrorCode::Usage, "--shard K/N needs 1 <= K <= N");
+  StudyInputs inputs = read_inputs(dir);  // every input validated before the database is touched
+  Runner runner(dir, options, callbacks, std::move(inputs));
+  return runner.run();
+}
+
+int check_study(const fs::path& dir) { return static_cast<int>(read_inputs(dir).manifest.sessions.size()); }
+
+int refresh_measures(const fs::path& dir, const std::string& journal) {
+  const StudyInputs in = read_inputs(dir);
+  StudyDb db(dir / "study.sqlite", false, journal);
+  int n = 0;
+  for (const auto& state : db.sessions()) {
+    if (state.status != "done") continue;
+    const std::string hash = measures_hash(in, state.session_id);
+    if (state.measures_hash == hash) continue;
+    const fs::path gz = dir / state.frames_file;
+    db.store_measures(state.session_id, hash,
+                      session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id));
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace psyface::study

@@ -1,0 +1,100 @@
+// The study database DIR/study.sqlite (schema version 1, docs/study.md): sessions with their state,
+// runs, measures per session x window x role, export views, and the ratings/outcomes/settings tables the
+// statistics fill. Several processes (jobs, shards, cluster tasks) use it at once: WAL journal, a busy
+// timeout, short write transactions, and sessions claimed by compare-and-swap on a claim token.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "measures/affect_measures.hpp"
+#include "study/manifest.hpp"
+#include "study/sqlite_db.hpp"
+
+namespace psyface::study {
+
+inline constexpr int kSchemaVersion = 1;
+
+// The state of one session as stored.
+struct SessionState {
+  std::string session_id;
+  std::string status;  // pending, running, done, failed
+  std::string fingerprint, options_hash, measures_hash;
+  std::string frames_file, frames_sha256;
+  double duration_sec = 0;  // video duration (NaN when unknown)
+  std::string error, warnings;
+  std::string claim_token, claim_host;
+  int64_t claim_pid = 0;
+  double lease_until = 0;  // unix seconds
+};
+
+// Who holds a session while it is analysed.
+struct Claim {
+  std::string token, host;
+  int64_t pid = 0;
+  double lease_until = 0;
+};
+
+// What a successful analysis stores.
+struct AnalysisOutcome {
+  std::string fingerprint, options_hash, options_json, model_checksums;
+  std::string frames_file, frames_sha256;
+  double duration_sec = 0, analyse_sec = 0;
+  std::string warnings;
+};
+
+class StudyDb {
+ public:
+  // Opens DIR/study.sqlite; creates schema v1 when the file is new (only with `create`).
+  // journal: "wal" (default) or "delete" (network filesystems, docs/cluster.md).
+  // throws: Error(Input) for a database of another schema version or not a psyface study database,
+  //         Error(Output) when it cannot be opened or created.
+  StudyDb(const std::filesystem::path& file, bool create, const std::string& journal = "wal");
+
+  // Inserts or updates the manifest's sessions (identifiers, videos, per-session options) in one
+  // transaction; sessions no longer listed are removed with their measures. Status is kept.
+  void sync_sessions(const StudyManifest& manifest);
+
+  std::vector<SessionState> sessions();  // ordered by session_id
+  std::optional<SessionState> session(const std::string& session_id);
+
+  // Atomically: when the session's claim token is still `seen_token`, mark it running under `claim`,
+  // mark its unfinished runs interrupted and open a new run. ensures: run id > 0 when claimed, 0 when
+  // another process changed the session in between.
+  int64_t claim(const std::string& session_id, const std::string& seen_token, const Claim& claim,
+                const std::string& options_hash, const std::string& options_json);
+
+  // Completes a claimed session: analysis facts, its measures and the run row, in one transaction.
+  void finish_done(const std::string& session_id, int64_t run_id, const AnalysisOutcome& outcome,
+                   const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
+                   double measures_sec);
+  void finish_failed(const std::string& session_id, int64_t run_id, int exit_code, const std::string& error,
+                     const std::string& warnings, double analyse_sec);
+  // Gives a claimed session back (this process is stopping): status pending, the run interrupted.
+  void release(const std::string& session_id, int64_t run_id);
+  // Replaces a done session's measures (measure options changed).
+  void store_measures(const std::string& session_id, const std::string& measures_hash,
+                      const std::vector<measures::RoleWindowMeasures>& rows);
+  // Extends the lease of every session this process holds.
+  void renew_leases(const std::string& host, int64_t pid, double lease_until);
+
+  // Rows of a run for tests and status: number of runs per status for a session.
+  int64_t count_runs(const std::string& session_id, const std::string& status);
+
+  SqliteDb& raw() { return db_; }
+
+ private:
+  void create_schema();
+  void check_schema();
+  SqliteDb db_;
+};
+
+// A fresh random claim token (hex).
+std::string new_token();
+// Unix time in seconds.
+double unix_now();
+std::string utc_now_iso8601();
+
+}  // namespace psyface::study

@@ -1,0 +1,31 @@
+// psyface study export / status: tidy CSV tables from the study database (the export_* views) and a
+// data dictionary; byte-identical for the same analyses whatever the run order, sharding or
+// interruptions (no times, hosts or run ids; rows sorted; numbers with 9 significant digits).
+#pragma once
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace psyface::study {
+
+struct ExportSummary {
+  std::filesystem::path folder;
+  int sessions_done = 0, sessions_not_done = 0;
+  int remeasured = 0;
+  std::vector<std::string> files;  // written, in order
+};
+
+// Writes out_dir/{sessions,windows,segments,session_info,data_dictionary}.csv (default out_dir:
+// DIR/export). Measures whose options changed are recomputed first (no video decoded).
+// throws: Error(Input) without a study database; Error(Output) when a file cannot be written.
+ExportSummary export_study(const std::filesystem::path& dir, const std::filesystem::path& out_dir,
+                           const std::string& journal = "wal");
+
+// One line per session (status and reason) and the counts, for `psyface study status`.
+struct StatusLine {
+  std::string session_id, status, detail;
+};
+std::vector<StatusLine> study_status(const std::filesystem::path& dir, const std::string& journal = "wal");
+
+}  // namespace psyface::study

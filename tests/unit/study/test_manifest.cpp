@@ -1,0 +1,205 @@
+// sessions.csv, segments and study.conf validation: every problem with file, line and column.
+#include <gtest/gtest.h>
+
+#include "psyface/error.hpp"
+#include "study/manifest.hpp"
+#include "study/study_db.hpp"
+#include "study_test_support.hpp"
+
+using namespace psyface;
+using namespace psyface::study;
+
+namespace {
+
+const std::string kHeader = "session_id,patient_id,therapist_id,session_number,date,video,layout,patient,therapist_video,offset_sec,site\n";
+
+std::string error_of(const test::TempStudy& s) {
+  try {
+    read_sessions_csv(s.dir());
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    return e.what();
+  }
+  return "";
+}
+
+void expect_has(const std::string& text, const std::string& part) {
+  EXPECT_NE(text.find(part), std::string::npos) << "expected '" << part << "' in:\n" << text;
+}
+
+}  // namespace
+
+TEST(StudyManifest, ReadsRowsWithBomCrlfQuotesCommentsAndFreeColumns) {
+  test::TempStudy s("manifest-ok");
+  s.write("v/a.mp4", "x");
+  s.write("v/b.mp4", "x");
+  s.write("v/c.mp4", "x");
+  s.write("sessions.csv", "\xEF\xBB\xBF# comment line\r\n" + std::string("session_id,patient_id,session_number,date,video,therapist_video,offset_sec,\"site, city\"\r\n") +
+                              "S1,P1,1,2024-01-15,v/a.mp4,,,\"Bern, CH\"\r\n"
+                              "\"S \"\"2\"\"\",P1,2,2024-02-29,v/b.mp4,v/c.mp4,0.5,Basel\r\n");
+  const auto m = read_sessions_csv(s.dir());
+  ASSERT_EQ(m.sessions.size(), 2u);
+  EXPECT_EQ(m.sessions[0].session_id, "S1");
+  EXPECT_EQ(m.sessions[0].line, 3);
+  EXPECT_EQ(m.sessions[0].layout, "auto");
+  EXPECT_EQ(m.sessions[0].patient, "left");
+  EXPECT_EQ(m.sessions[1].session_id, "S \"2\"");
+  EXPECT_TRUE(m.sessions[1].two_cameras());
+  EXPECT_EQ(m.sessions[1].layout, "two-cameras");
+  EXPECT_DOUBLE_EQ(m.sessions[1].offset_sec, 0.5);
+  ASSERT_EQ(m.extra_columns.size(), 1u);
+  EXPECT_EQ(m.extra_columns[0], "site, city");
+  EXPECT_EQ(m.sessions[0].extra[0].second, "Bern, CH");
+  EXPECT_EQ(m.sessions[0].video_path, s.dir() / "v/a.mp4");
+}
+
+TEST(StudyManifest, ReportsEveryProblemWithLineAndColumn) {
+  test::TempStudy s("manifest-bad");
+  s.write("a.mp4", "x");
+  s.write("sessions.csv", kHeader +
+                              "S1,P1,T1,1,2024-01-15,a.mp4,auto,left,,,x\n"   // line 2: fine
+                              "S1,P1,T1,2,2024-01-16,a.mp4,auto,left,,,x\n"   // 3: duplicate id
+                              ",P1,T1,3,2024-01-17,a.mp4,auto,left,,,x\n"     // 4: empty id
+                              "S4,,T1,x,2024-13-01,missing.mp4,auto,left,,,x\n"  // 5: empty patient, number, date, video
+                              "S5,P1,T1,5,2024-01-18,a.mp4,diagonal,middle,,abc,x\n"  // 6: layout, patient, offset
+                              "S6,P1,T1,6,2024-01-19,a.mp4,two-cameras,left,,,x\n"   // 7: two-cameras without video
+                              "S7,P1,T1,7,2024-01-20,a.mp4\n"                     // 8: field count
+                              "\"S8,P1,T1,8,2024-01-21,a.mp4,auto,left,,,x\n");   // 9: unterminated quote
+  const std::string e = error_of(s);
+  const std::string f = (s.dir() / "sessions.csv").string();
+  expect_has(e, f + ":3:1: session_id: duplicate 'S1' (first on line 2)");
+  expect_has(e, f + ":4:1: session_id: empty");
+  expect_has(e, f + ":5:2: patient_id: empty");
+  expect_has(e, f + ":5:4: session_number: 'x' is not a whole number");
+  expect_has(e, f + ":5:5: date: '2024-13-01' is not a date");
+  expect_has(e, f + ":5:6: video: file not found");
+  expect_has(e, f + ":6:7: layout: unknown layout 'diagonal'");
+  expect_has(e, f + ":6:8: patient: 'middle' is not left, right, largest or person:N");
+  expect_has(e, f + ":6:10: offset_sec: 'abc' is not a number");
+  expect_has(e, f + ":7:7: layout: two-cameras needs a therapist_video");
+  expect_has(e, f + ":8: 6 fields, the header has 11");
+  expect_has(e, f + ":9:1: unterminated quoted field");
+  expect_has(e, "(12 problems)");
+}
+
+TEST(StudyManifest, MissingColumnsAndFile) {
+  test::TempStudy s("manifest-cols");
+  EXPECT_NE(error_of(s).find("sessions.csv not found"), std::string::npos);
+  s.write("sessions.csv", "session_id,patient_id,date\nS1,P1,2024-01-01\n");
+  const std::string e = error_of(s);
+  expect_has(e, ":1: missing column 'session_number'");
+  expect_has(e, ":1: missing column 'video'");
+}
+
+TEST(StudyManifest, TimesInSecondsOrClock) {
+  double t = 0;
+  EXPECT_TRUE(parse_time_sec("90.5", t));
+  EXPECT_DOUBLE_EQ(t, 90.5);
+  EXPECT_TRUE(parse_time_sec("1:30", t));
+  EXPECT_DOUBLE_EQ(t, 90);
+  EXPECT_TRUE(parse_time_sec("01:01:30.5", t));
+  EXPECT_DOUBLE_EQ(t, 3690.5);
+  EXPECT_FALSE(parse_time_sec("1:75", t));
+  EXPECT_FALSE(parse_time_sec("abc", t));
+  EXPECT_FALSE(parse_time_sec("1:2:3:4", t));
+}
+
+TEST(StudyManifest, SegmentsFileValidated) {
+  test::TempStudy s("segments");
+  s.write("a.mp4", "x");
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,a.mp4\n");
+  const auto m = read_sessions_csv(s.dir());
+  s.write("seg.csv", "session_id,start,end,label\nS1,0:10,0:20,intro\nS1,30,45.5,work\n");
+  const auto seg = read_segments_csv(s.dir() / "seg.csv", m);
+  ASSERT_EQ(seg.at("S1").size(), 2u);
+  EXPECT_DOUBLE_EQ(seg.at("S1")[0].start_sec, 10);
+  EXPECT_DOUBLE_EQ(seg.at("S1")[1].end_sec, 45.5);
+  s.write("bad.csv", "session_id,start,end,label\nS2,0,10,a\nS1,20,10,b\nS1,x,10,\n");
+  try {
+    read_segments_csv(s.dir() / "bad.csv", m);
+    FAIL();
+  } catch (const Error& e) {
+    const std::string w = e.what();
+    expect_has(w, "bad.csv:2:1: session_id: 'S2' is not in sessions.csv");
+    expect_has(w, "bad.csv:3:3: end: end is not after start");
+    expect_has(w, "bad.csv:4:2: start: 'x' is not seconds or hh:mm:ss");
+    expect_has(w, "bad.csv:4:4: label: empty");
+  }
+}
+
+TEST(StudyManifest, ConfigKeysAndErrors) {
+  test::TempStudy s("conf");
+  EXPECT_DOUBLE_EQ(read_study_config(s.dir()).measures.smile_threshold, 0.5);  // defaults without a file
+  s.write("study.conf", config_template());
+  EXPECT_EQ(measure_options_text(read_study_config(s.dir())), measure_options_text(StudyConfig{}));
+  s.write("study.conf", "# c\nsmile_threshold = 0.4  # lower\nsegments = seg.csv\n");
+  const auto c = read_study_config(s.dir());
+  EXPECT_DOUBLE_EQ(c.measures.smile_threshold, 0.4);
+  EXPECT_EQ(c.segments_file, "seg.csv");
+  s.write("study.conf", "smile_threshold = high\nwindow = 2\n");
+  try {
+    read_study_config(s.dir());
+    FAIL();
+  } catch (const Error& e) {
+    expect_has(e.what(), "study.conf:1: smile_threshold: 'high' is not a number");
+    expect_has(e.what(), "study.conf:2: unknown key 'window'");
+  }
+}
+
+TEST(StudyDatabase, CreatesSchemaV1AndRefusesOtherVersions) {
+  test::TempStudy s("db");
+  const auto file = s.dir() / "study.sqlite";
+  { StudyDb db(file, true); }
+  {
+    SqliteDb raw(file, false);
+    Statement q(raw, "PRAGMA user_version");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.integer(0), kSchemaVersion);
+    Statement j(raw, "PRAGMA journal_mode");
+    ASSERT_TRUE(j.step());
+    EXPECT_EQ(j.text(0), "wal");
+    // the statistics' tables exist with the contract's columns
+    raw.exec("INSERT INTO ratings VALUES('S1', 0, 10, 'r1', 4, 5, NULL, 'r.csv:2')");
+    EXPECT_THROW(raw.exec("INSERT INTO ratings VALUES('S1', 0, 20, 'r1', 8, 5, NULL, 'r.csv:3')"), Error);
+    raw.exec("INSERT INTO outcomes VALUES('P1', 10, NULL, 0, '{}', 'o.csv:2')");
+    raw.exec("INSERT INTO settings VALUES('outcome_lower_is_better', '1')");
+    raw.exec("PRAGMA user_version=2");
+  }
+  try {
+    StudyDb db(file, true);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    expect_has(e.what(), "schema version 2; this psyface reads version 1 (made by a newer psyface");
+  }
+  s.write("other.sqlite", "");
+  {
+    SqliteDb raw(s.dir() / "other.sqlite", false);
+    raw.exec("CREATE TABLE t(x)");
+  }
+  EXPECT_THROW(StudyDb(s.dir() / "other.sqlite", true), Error);
+}
+
+TEST(StudyDatabase, ClaimIsCompareAndSwap) {
+  test::TempStudy s("claim");
+  s.write("a.mp4", "x");
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,a.mp4\n");
+  StudyDb db(s.dir() / "study.sqlite", true);
+  db.sync_sessions(read_sessions_csv(s.dir()));
+  const auto before = db.session("S1");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, "pending");
+  const int64_t run = db.claim("S1", before->claim_token, {"tok1", "h", 1, 0}, "oh", "{}");
+  EXPECT_GT(run, 0);
+  // a second process that saw the old token loses
+  EXPECT_EQ(db.claim("S1", before->claim_token, {"tok2", "h", 2, 0}, "oh", "{}"), 0);
+  EXPECT_EQ(db.session("S1")->claim_token, "tok1");
+  // taking over a stale claim marks the old run interrupted
+  const int64_t run2 = db.claim("S1", "tok1", {"tok3", "h", 3, 0}, "oh", "{}");
+  EXPECT_GT(run2, run);
+  EXPECT_EQ(db.count_runs("S1", "interrupted"), 1);
+  db.finish_failed("S1", run2, 3, "not a video", "", 0.1);
+  EXPECT_EQ(db.session("S1")->status, "failed");
+  EXPECT_EQ(db.session("S1")->error, "not a video");
+  EXPECT_EQ(db.count_runs("S1", "failed"), 1);
+}
