@@ -1,7 +1,8 @@
 // bench_models: per-model inference latency, OpenCV DNN and XNNPACK side by side, 1 and 2 threads,
 // batch 1 and the batch analyze uses for the emotion and identity models (per face). Prints figures and
 // the per-face cost of the emotion pair + face mesh in both engines; never fails on speed.
-// Usage: bench_models [models_dir] [max iterations]   (each configuration also stops after ~2 s)
+// Usage: bench_models [models_dir] [max iterations] [batch] [model]
+//   (each configuration also stops after ~1 s; batch defaults to models::kMaxEmotionBatch)
 #include <opencv2/core.hpp>
 
 #include <algorithm>
@@ -29,7 +30,7 @@ double median_ms(models::DnnModel& m, const cv::Mat& blob, int threads, int max_
   std::vector<double> ms;
   const auto start = Clock::now();
   while (static_cast<int>(ms.size()) < max_iters &&
-         (ms.size() < 10 || std::chrono::duration<double>(Clock::now() - start).count() < 2.0)) {
+         (ms.size() < 10 || std::chrono::duration<double>(Clock::now() - start).count() < 1.0)) {
     const auto t0 = Clock::now();
     m.run(blob);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -54,9 +55,10 @@ bool batched(const std::string& name) {
 int main(int argc, char** argv) {
   const std::filesystem::path dir = argc > 1 ? argv[1] : models::default_models_dir();
   const int iters = argc > 2 ? std::atoi(argv[2]) : 200;
-  const int B = models::kMaxEmotionBatch;
+  const int B = argc > 3 ? std::atoi(argv[3]) : models::kMaxEmotionBatch;
+  const std::string only = argc > 4 ? argv[4] : "";
   std::printf("machine: %d logical cores; OpenCV %s; XNNPACK (libxnnpack-dev); median of up to %d calls "
-              "(2 s cap) after 5 warm-up runs; load %s\n",
+              "(1 s cap) after 5 warm-up runs; load %s\n",
               cv::getNumberOfCPUs(), CV_VERSION, iters, [] {
                 static char buf[64] = "?";
                 if (FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::map<models::Engine, double>> per_face_1t;  // best per-face figure used by analyze
   for (const auto& e : models::model_catalog()) {
     const std::string& name = e.manifest.name;
+    if (!only.empty() && name != only) continue;
     for (auto engine : {models::Engine::OpenCV, models::Engine::Xnnpack}) {
       auto m = models::DnnModel::load(dir, name, engine);
       cv::Mat img(m.manifest().input_height, m.manifest().input_width, CV_8UC3);
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
     }
     std::fflush(stdout);
   }
+  if (!only.empty()) return 0;
   const auto pair = [&](models::Engine en) {
     return per_face_1t["mini-xception"][en] + per_face_1t["face-api"][en] + per_face_1t["facemesh"][en];
   };

@@ -9,12 +9,16 @@
 
 #include <opencv2/dnn.hpp>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "../test_paths.hpp"
 #include "models/dnn_model.hpp"
+#include "models/emotion_classifier.hpp"
 #include "models/manifest.hpp"
 #include "models/onnx_builder.hpp"
 #include "models/xnn_net.hpp"
 #include "psyface/error.hpp"
+#include "stats/label_folders.hpp"
 #include "util/atomic_file.hpp"
 #include "util/sha256.hpp"
 
@@ -244,6 +248,43 @@ INSTANTIATE_TEST_SUITE_P(EmotionAndIdentity, XnnRealModel,
                              if (ch == '-') ch = '_';
                            return n;
                          });
+
+// The emotion stage on the same crops (every 30th FER2013 dev crop): the ensemble with flip TTA in
+// batches of kMaxEmotionBatch on XNNPACK against one crop at a time on OpenCV DNN.
+TEST(XnnEngine, EmotionEnsembleOnTheSameCropsMatchesOpenCvWithin1e3) {
+  PSYFACE_REQUIRE_SHARED("data/faces-dev");
+  const fs::path dir = test::source_dir() / "models";
+  if (!fs::exists(dir / "face-api" / "model.onnx")) GTEST_SKIP() << "models not built";
+  const auto set = stats::scan_labelled_folder(test::shared_dir() / "data/faces-dev");
+  const Engine saved = default_engine();
+  set_default_engine(Engine::OpenCV);
+  auto ref = make_emotion_classifier(dir, {"ensemble", true});
+  set_default_engine(Engine::Xnnpack);
+  auto xnn = make_emotion_classifier(dir, {"ensemble", true});
+  set_default_engine(saved);
+  std::vector<cv::Mat> batch;
+  double max_diff = 0;
+  size_t faces = 0;
+  auto flush = [&] {
+    const auto got = xnn->classify_batch(batch);
+    ASSERT_EQ(got.size(), batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const EmotionProbs want = ref->classify(batch[i]);
+      for (int k = 0; k < kEmotionCount; ++k) max_diff = std::max(max_diff, double(std::fabs(got[i].p[k] - want.p[k])));
+    }
+    faces += batch.size();
+    batch.clear();
+  };
+  for (size_t i = 0; i < set.images.size(); i += 30) {
+    batch.push_back(cv::imread(set.images[i].path.string(), cv::IMREAD_COLOR));
+    ASSERT_FALSE(batch.back().empty()) << set.images[i].path;
+    if (batch.size() == static_cast<size_t>(kMaxEmotionBatch)) flush();
+  }
+  if (!batch.empty()) flush();
+  std::printf("  %zu crops: max |p_xnnpack - p_opencv| = %.3g\n", faces, max_diff);
+  EXPECT_GT(faces, 100u);
+  EXPECT_LT(max_diff, 1e-3);
+}
 
 TEST(Engine, NamesParseAndUnknownIsAUsageError) {
   EXPECT_EQ(parse_engine("xnnpack"), Engine::Xnnpack);
