@@ -14,8 +14,10 @@
 
 namespace psyface::models {
 
-// Most faces one batched network call takes (analyze gathers the faces of frames already queued).
-inline constexpr int kMaxEmotionBatch = 8;
+// Most faces one batched network call takes (analyze gathers the faces of frames already queued): the two
+// faces of a dyad. Larger batches were slower per face on XNNPACK (bench_models: the activations of a
+// batch leave the L2 cache) and each batch size keeps its own XNNPACK runtime in memory.
+inline constexpr int kMaxEmotionBatch = 2;
 
 struct EmotionOptions {
   std::string model = "ensemble";  // "mini-xception", "face-api" or "ensemble"

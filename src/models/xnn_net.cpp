@@ -147,10 +147,13 @@ struct XnnNet::Impl {
     return it == inits.end() ? nullptr : it->second;
   }
 
-  const float* weight(const std::string& key, const std::function<std::vector<float>()>& make) {
+  const std::vector<float>& cached(const std::string& key, const std::function<std::vector<float>()>& make) {
     auto it = weights.find(key);
     if (it == weights.end()) it = weights.emplace(key, make()).first;
-    return it->second.data();
+    return it->second;
+  }
+  const float* weight(const std::string& key, const std::function<std::vector<float>()>& make) {
+    return cached(key, make).data();
   }
 
   pthreadpool_t pool(int threads) {
@@ -527,7 +530,11 @@ class SubgraphBuilder {
     const size_t rank = x.shape.size();
     if (p.size() != 2 * rank) unsupported(n, "pads do not match the rank");
     float value = 0.0f;
-    if (n.input_size() > 2 && !n.input(2).empty()) value = float_data(const_in(n, 2)).at(0);
+    if (n.input_size() > 2 && !n.input(2).empty()) {
+      const auto& v = im_.cached(key(n, "value"), [&] { return float_data(const_in(n, 2)); });
+      if (v.size() != 1) unsupported(n, "padding value is not a scalar");
+      value = v[0];
+    }
     std::vector<size_t> pre(rank), post(rank);
     std::vector<int64_t> shape = x.shape;
     for (size_t k = 0; k < rank; ++k) {
@@ -551,7 +558,7 @@ class SubgraphBuilder {
     else if (ct == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
     else if (ct != "half_pixel") unsupported(n, "coordinate_transformation_mode " + ct);
     if (n.input_size() != 3) unsupported(n, "sizes instead of scales");
-    const auto scales = float_data(const_in(n, 2));
+    const auto& scales = im_.cached(key(n, "scales"), [&] { return float_data(const_in(n, 2)); });
     if (scales.size() != 4 || scales[0] != 1.0f || scales[1] != 1.0f) unsupported(n, "scales over batch or channels");
     const auto oh = static_cast<int64_t>(std::floor(double(x.shape[2]) * scales[2]));
     const auto ow = static_cast<int64_t>(std::floor(double(x.shape[3]) * scales[3]));
@@ -655,6 +662,13 @@ std::unique_ptr<XnnNet> XnnNet::from_onnx(const std::string& onnx_bytes, const s
   if (im.output_names.empty())
     for (const auto& o : g.output()) im.output_names.push_back(o.name());
   im.runtime(1, 1);
+  // Every float constant now has its NHWC copy in `weights` (later batch sizes reuse it): drop the
+  // ONNX copy so a model's weights are held once (plus XNNPACK's packed form).
+  for (auto& t : *im.model.mutable_graph()->mutable_initializer())
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      t.clear_raw_data();
+      t.clear_float_data();
+    }
   return net;
 }
 
