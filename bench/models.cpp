@@ -26,6 +26,7 @@ using Clock = std::chrono::steady_clock;
 // Median ms per call of model.run(blob) with `threads` threads.
 double median_ms(models::DnnModel& m, const cv::Mat& blob, int threads, int max_iters) {
   cv::setNumThreads(threads);
+  models::set_xnnpack_threads(threads);
   for (int k = 0; k < 5; ++k) m.run(blob);
   std::vector<double> ms;
   const auto start = Clock::now();

@@ -4,7 +4,8 @@
 # Usage: bench/run_analyze.sh [build dir]   (results are printed; copy them into docs/benchmarks.md)
 # With OPENFACE_BIN=/path/to/FeatureExtraction (OpenFace 2.0.6), OpenFace runs on the same sample in the
 # same run (from the binary's folder, with its model/ files) and the fps ratio is printed.
-# ENGINES="xnnpack opencv" (default: xnnpack) runs the set once per engine; TTA=1 adds --tta flip runs.
+# ENGINES="xnnpack opencv" (default: xnnpack) runs the set once per engine; TTA=1 adds --tta flip runs;
+# QUICK=1 leaves out the 30-minute session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build/release}
@@ -19,14 +20,14 @@ make_session() {  # $1 = seconds, $2 = output
   mv "$2.tmp.mp4" "$2"
 }
 make_session 60 "$OUT/session_1min.mp4"
-make_session 1800 "$OUT/session_30min.mp4"
+[[ -n "${QUICK:-}" ]] || make_session 1800 "$OUT/session_30min.mp4"
 echo "# $(date -u +%F) on $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 SAMPLE="$V/openface_sample_2015-10-15-15-14.avi"
 fps_of() { sed -n 's/^end-to-end *\([0-9.]*\) frames\/s.*/\1/p' "$1"; }
 for engine in ${ENGINES:-xnnpack}; do
-  for args in "$SAMPLE" \
-              "$OUT/session_1min.mp4" "$OUT/session_30min.mp4" \
-              "$OUT/session_1min.mp4 --fps 5" "$OUT/session_30min.mp4 --fps 5"; do
+  SETS=("$SAMPLE" "$OUT/session_1min.mp4" "$OUT/session_1min.mp4 --fps 5")
+  [[ -n "${QUICK:-}" ]] || SETS+=("$OUT/session_30min.mp4" "$OUT/session_30min.mp4 --fps 5")
+  for args in "${SETS[@]}"; do
     for tta in none ${TTA:+flip}; do
       echo "## bench_analyze $args --engine $engine --tta $tta"
       # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 #include "models/dnn_model.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 
@@ -12,7 +13,11 @@
 namespace psyface::models {
 namespace {
 std::atomic<Engine> g_default_engine{Engine::Xnnpack};
-}
+std::atomic<int> g_xnnpack_threads{1};
+}  // namespace
+
+int xnnpack_threads() { return g_xnnpack_threads.load(); }
+void set_xnnpack_threads(int n) { g_xnnpack_threads.store(std::max(n, 1)); }
 
 Engine parse_engine(const std::string& name) {
   if (name == "opencv") return Engine::OpenCV;
@@ -81,7 +86,7 @@ cv::Mat DnnModel::make_blob(const cv::Mat& image) const {
 }
 
 std::vector<cv::Mat> DnnModel::run(const cv::Mat& blob) {
-  if (xnn_) return xnn_->run(blob, cv::getNumThreads());
+  if (xnn_) return xnn_->run(blob, std::min(cv::getNumThreads(), xnnpack_threads()));
   net_.setInput(blob);
   std::vector<cv::Mat> outs;
   net_.forward(outs, output_names_);

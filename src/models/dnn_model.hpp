@@ -26,6 +26,12 @@ std::string engine_name(Engine e);
 Engine default_engine();
 void set_default_engine(Engine e);
 
+// Most threads XNNPACK uses inside one network (default 1; DnnModel::run takes the smaller of this and
+// cv::getNumThreads()). Small networks gain little from a second thread, and a spinning 2-thread pool
+// is far slower on a busy machine; `--threads N` raises it.
+int xnnpack_threads();
+void set_xnnpack_threads(int n);
+
 class DnnModel {
  public:
   // requires: models_dir/<name>/manifest.json and the ONNX file it names.
@@ -46,7 +52,7 @@ class DnnModel {
   cv::Mat make_blob(const cv::Mat& bgr) const;
 
   // Runs the net on an NCHW blob (batch N). ensures: one Mat per manifest output, in manifest order.
-  // XNNPACK uses cv::getNumThreads() threads, like OpenCV DNN.
+  // XNNPACK uses min(cv::getNumThreads(), xnnpack_threads()) threads.
   std::vector<cv::Mat> run(const cv::Mat& blob);
 
  private:

@@ -60,24 +60,20 @@ int64_t product(const std::vector<int64_t>& v, size_t from = 0) {
                          std::multiplies<>());
 }
 
-std::vector<float> float_data(const onnx::TensorProto& t) {
-  if (t.data_type() != onnx::TensorProto::FLOAT) throw UnsupportedGraph("initializer '" + t.name() + "' is not float");
-  if (!t.raw_data().empty()) {
-    std::vector<float> v(t.raw_data().size() / sizeof(float));
-    std::memcpy(v.data(), t.raw_data().data(), v.size() * sizeof(float));
-    return v;
-  }
-  return {t.float_data().begin(), t.float_data().end()};
+// The values of an initializer of element type T (ONNX code `type`), from raw_data or the typed field.
+template <typename T, typename Repeated>
+std::vector<T> tensor_data(const onnx::TensorProto& t, int type, const Repeated& typed, const char* what) {
+  if (t.data_type() != type) throw UnsupportedGraph("initializer '" + t.name() + "' is not " + what);
+  if (t.raw_data().empty()) return {typed.begin(), typed.end()};
+  std::vector<T> v(t.raw_data().size() / sizeof(T));
+  std::memcpy(v.data(), t.raw_data().data(), v.size() * sizeof(T));
+  return v;
 }
-
+std::vector<float> float_data(const onnx::TensorProto& t) {
+  return tensor_data<float>(t, onnx::TensorProto::FLOAT, t.float_data(), "float");
+}
 std::vector<int64_t> int64_data(const onnx::TensorProto& t) {
-  if (t.data_type() != onnx::TensorProto::INT64) throw UnsupportedGraph("initializer '" + t.name() + "' is not int64");
-  if (!t.raw_data().empty()) {
-    std::vector<int64_t> v(t.raw_data().size() / sizeof(int64_t));
-    std::memcpy(v.data(), t.raw_data().data(), v.size() * sizeof(int64_t));
-    return v;
-  }
-  return {t.int64_data().begin(), t.int64_data().end()};
+  return tensor_data<int64_t>(t, onnx::TensorProto::INT64, t.int64_data(), "int64");
 }
 
 std::vector<int64_t> dims_of(const onnx::TensorProto& t) { return {t.dims().begin(), t.dims().end()}; }
@@ -632,7 +628,8 @@ Runtime& XnnNet::Impl::runtime(int batch, int threads) {
     xnn_delete_subgraph(sg);
     throw;
   }
-  const xnn_status s = xnn_create_runtime_v2(sg, pool(threads), 0, &r->rt);
+  // Workers sleep between inferences instead of spinning (the pipeline's other threads need the cores).
+  const xnn_status s = xnn_create_runtime_v2(sg, pool(threads), threads > 1 ? XNN_FLAG_YIELD_WORKERS : 0, &r->rt);
   xnn_delete_subgraph(sg);
   if (s != xnn_status_success) throw UnsupportedGraph("XNNPACK cannot create a runtime (status " + std::to_string(s) + ")");
   if (runtimes.size() >= kMaxRuntimes) runtimes.erase(runtimes.begin());
