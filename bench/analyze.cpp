@@ -1,6 +1,7 @@
 // bench_analyze: end-to-end `psyface analyze` throughput on one video: frames/s, × real time, time per
 // stage per frame, peak RSS. Prints figures; never fails on speed. Writes the CSV like the CLI does.
 //   bench_analyze VIDEO [--fps N] [--models DIR] [--model ensemble|mini-xception|face-api]
+//                 [--engine xnnpack|opencv] [--tta none|flip]
 // bench/run_analyze.sh makes the synthetic long session and runs the whole set (docs/benchmarks.md).
 #include <sys/resource.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "analysis/session_analyzer.hpp"
+#include "models/dnn_model.hpp"
 #include "models/model_catalog.hpp"
 #include "report/frames_csv.hpp"
 
@@ -17,7 +19,8 @@ using namespace psyface;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_analyze VIDEO [--fps N] [--models DIR] [--model NAME] [--detect-every K]\n");
+    std::fprintf(stderr, "usage: bench_analyze VIDEO [--fps N] [--models DIR] [--model NAME] [--detect-every K] "
+                         "[--engine xnnpack|opencv] [--tta none|flip]\n");
     return 2;
   }
   const std::filesystem::path video = argv[1];
@@ -29,6 +32,8 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--model")) o.emotion.model = argv[i + 1];
     else if (!std::strcmp(argv[i], "--detect-every")) o.tracker.detect_every_frames = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--decoder-threads")) o.read.decoder_threads = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--engine")) models::set_default_engine(models::parse_engine(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--tta")) o.emotion.tta_flip = !std::strcmp(argv[i + 1], "flip");
   }
   const auto csv_path = std::filesystem::temp_directory_path() / ("bench_analyze_" + std::to_string(::getpid()) + ".csv");
   report::FramesCsvWriter writer(csv_path, false);
@@ -46,8 +51,10 @@ int main(int argc, char** argv) {
   std::printf("video            %s (%dx%d, %s, %.1f s, %lld frames decoded)\n", video.filename().c_str(),
               s.video.width_px, s.video.height_px, s.video.codec_name.c_str(), video_sec,
               static_cast<long long>(s.decode.frames_decoded));
-  std::printf("options          --fps %g, --model %s, detect every %d frames, detector %s\n", o.read.sample_fps,
-              o.emotion.model.c_str(), o.tracker.detect_every_frames, o.tracker.detector.model.c_str());
+  std::printf("options          --fps %g, --model %s, --tta %s, --engine %s, detect every %d frames, detector %s\n",
+              o.read.sample_fps, o.emotion.model.c_str(), o.emotion.tta_flip ? "flip" : "none",
+              models::engine_name(models::default_engine()).c_str(), o.tracker.detect_every_frames,
+              o.tracker.detector.model.c_str());
   std::printf("frames analysed  %lld (%lld face rows, %lld without a face, %d tracks)\n",
               static_cast<long long>(s.frames_analysed), static_cast<long long>(s.face_rows),
               static_cast<long long>(s.no_face_rows), s.tracks);

@@ -79,18 +79,36 @@ FrameWork track_frame(faces::FaceTracker& tracker, PersonObserver& persons, cons
   return work;
 }
 
-// One emotion model's thread: adds its probabilities to every face of each frame and passes the frame on.
+// One emotion model's thread: adds its probabilities to every face of each frame and passes the frames
+// on in order. The faces of the frames already waiting (never waiting for more) go through the model as
+// one batch of up to kMaxEmotionBatch faces.
 void classify_stage(util::BoundedQueue<FrameWork>& in, util::BoundedQueue<FrameWork>& out,
                     models::EmotionClassifier& clf, double& busy_ms) {
-  FrameWork w;
-  while (in.pop(w)) {
-    const auto t0 = Clock::now();
-    for (auto& face : w.faces) {
-      const EmotionProbs p = clf.classify(face.crop);
-      for (int k = 0; k < kEmotionCount; ++k) face.obs.emotion.p[k] += p.p[k];
+  std::vector<FrameWork> frames(1);
+  std::vector<cv::Mat> crops;
+  while (in.pop(frames[0])) {
+    size_t faces = frames[0].faces.size();
+    FrameWork next;
+    while (faces < static_cast<size_t>(models::kMaxEmotionBatch) && in.try_pop(next)) {
+      faces += next.faces.size();
+      frames.push_back(std::move(next));
     }
+    const auto t0 = Clock::now();
+    crops.clear();
+    for (auto& w : frames)
+      for (auto& face : w.faces) crops.push_back(face.crop);
+    const std::vector<EmotionProbs> probs = clf.classify_batch(crops);
+    size_t i = 0;
+    for (auto& w : frames)
+      for (auto& face : w.faces) {
+        for (int k = 0; k < kEmotionCount; ++k) face.obs.emotion.p[k] += probs[i].p[k];
+        ++i;
+      }
     busy_ms += ms_since(t0);
-    if (!out.push(std::move(w))) break;
+    bool open = true;
+    for (auto& w : frames) open = open && out.push(std::move(w));
+    if (!open) break;
+    frames.resize(1);
   }
   out.close();
 }

@@ -12,6 +12,7 @@ namespace psyface::cli {
 struct ModelRunOptions {
   std::string models_dir;  // empty = models::default_models_dir()
   int threads = 0;         // 0 = all cores
+  std::string engine = "xnnpack";  // xnnpack or opencv (models::Engine)
   bool quiet = false;
 };
 
@@ -27,7 +28,7 @@ struct EmotionCliOptions {
 
 void add_emotion_options(CLI::App* cmd, EmotionCliOptions& o);
 
-// Applies threads to OpenCV; returns the models folder to use.
+// Applies threads (both engines) and the engine choice; returns the models folder to use.
 std::filesystem::path apply_model_run_options(const ModelRunOptions& o);
 
 }  // namespace psyface::cli

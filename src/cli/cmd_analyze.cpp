@@ -79,6 +79,7 @@ nlohmann::json options_json() {
           {"mesh_min_presence", a.tracker.mesh.min_presence},
           {"model", g_opts.emotion.model},
           {"tta", g_opts.emotion.tta},
+          {"engine", models::engine_name(models::default_engine())},
           {"crop_px", a.emotion_crop_px},
           {"crop_margin", a.crop_margin},
           {"low_confidence", a.low_confidence},

@@ -1,12 +1,39 @@
 #include "models/dnn_model.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+
 #include <opencv2/imgproc.hpp>
 
+#include "models/xnn_net.hpp"
 #include "psyface/error.hpp"
+#include "util/atomic_file.hpp"
 
 namespace psyface::models {
+namespace {
+std::atomic<Engine> g_default_engine{Engine::Xnnpack};
+std::atomic<int> g_xnnpack_threads{1};
+}  // namespace
+
+int xnnpack_threads() { return g_xnnpack_threads.load(); }
+void set_xnnpack_threads(int n) { g_xnnpack_threads.store(std::max(n, 1)); }
+
+Engine parse_engine(const std::string& name) {
+  if (name == "opencv") return Engine::OpenCV;
+  if (name == "xnnpack") return Engine::Xnnpack;
+  throw Error(ErrorCode::Usage, "unknown inference engine '" + name + "' (use xnnpack or opencv)");
+}
+
+std::string engine_name(Engine e) { return e == Engine::OpenCV ? "opencv" : "xnnpack"; }
+Engine default_engine() { return g_default_engine.load(); }
+void set_default_engine(Engine e) { g_default_engine.store(e); }
 
 DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::string& name) {
+  return load(models_dir, name, default_engine());
+}
+
+DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::string& name, Engine engine) {
   const auto dir = models_dir / name;
   DnnModel m;
   m.manifest_ = read_manifest(dir);
@@ -14,6 +41,16 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
     throw Error(ErrorCode::Model, (dir / "manifest.json").string() + " describes model '" + m.manifest_.name +
                                       "', not '" + name + "'");
   verify_model_file(dir, m.manifest_);
+  for (const auto& o : m.manifest_.outputs) m.output_names_.push_back(o.name);
+  if (engine == Engine::Xnnpack) {
+    try {
+      m.xnn_ = XnnNet::from_onnx(util::read_file(dir / m.manifest_.onnx_file), m.output_names_);
+      return m;
+    } catch (const UnsupportedGraph& e) {
+      std::cerr << "psyface: note: model " << name << " runs on OpenCV DNN: the xnnpack engine lacks " << e.what()
+                << "\n";
+    }
+  }
   try {
     m.net_ = cv::dnn::readNetFromONNX((dir / m.manifest_.onnx_file).string());
   } catch (const cv::Exception& e) {
@@ -21,7 +58,6 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
   }
   m.net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   m.net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-  for (const auto& o : m.manifest_.outputs) m.output_names_.push_back(o.name);
   return m;
 }
 
@@ -50,6 +86,7 @@ cv::Mat DnnModel::make_blob(const cv::Mat& image) const {
 }
 
 std::vector<cv::Mat> DnnModel::run(const cv::Mat& blob) {
+  if (xnn_) return xnn_->run(blob, std::min(cv::getNumThreads(), xnnpack_threads()));
   net_.setInput(blob);
   std::vector<cv::Mat> outs;
   net_.forward(outs, output_names_);

@@ -36,12 +36,55 @@ SingleModelClassifier::SingleModelClassifier(DnnModel model, bool tta_flip)
     if (m.outputs[k].name == "probabilities" || m.outputs.size() == 1) prob_output_ = static_cast<int>(k);
 }
 
-EmotionProbs SingleModelClassifier::run_once(const cv::Mat& face) {
+std::vector<EmotionProbs> EmotionClassifier::classify_batch(const std::vector<cv::Mat>& faces) {
+  std::vector<EmotionProbs> out;
+  out.reserve(faces.size());
+  for (const auto& f : faces) out.push_back(classify(f));
+  return out;
+}
+
+cv::Mat SingleModelClassifier::blob_of(const cv::Mat& face) const {
   const bool square = model_.manifest().crop.find("square") != std::string::npos;
-  const auto outs = model_.run(model_.make_blob(square ? pad_to_square(face) : face));
-  const cv::Mat& p = outs.at(prob_output_);
+  return model_.make_blob(square ? pad_to_square(face) : face);
+}
+
+EmotionProbs SingleModelClassifier::probs_at(const cv::Mat& out, int row) const {
+  if (out.total() < static_cast<size_t>(row + 1) * kEmotionCount)
+    throw Error(ErrorCode::Internal, "model " + model_.manifest().name + " returned too few probabilities");
+  const float* p = out.ptr<float>() + static_cast<size_t>(row) * kEmotionCount;
   EmotionProbs r;
-  for (int k = 0; k < kEmotionCount; ++k) r.p[to_project_[k]] = p.ptr<float>()[k];
+  for (int k = 0; k < kEmotionCount; ++k) r.p[to_project_[k]] = p[k];
+  return r;
+}
+
+EmotionProbs SingleModelClassifier::run_once(const cv::Mat& face) {
+  return probs_at(model_.run(blob_of(face)).at(prob_output_), 0);
+}
+
+std::vector<EmotionProbs> SingleModelClassifier::classify_batch(const std::vector<cv::Mat>& faces) {
+  if (model_.engine() == Engine::OpenCV || faces.size() <= 1) return EmotionClassifier::classify_batch(faces);
+  // One blob [M, C, H, W]: the faces, then (with flip TTA) their mirror images.
+  const size_t n = faces.size(), m = tta_flip_ ? 2 * n : n;
+  cv::Mat batch;
+  for (size_t i = 0; i < m; ++i) {
+    cv::Mat flipped;
+    if (i >= n) cv::flip(faces[i - n], flipped, 1);
+    const cv::Mat b = blob_of(i < n ? faces[i] : flipped);
+    if (batch.empty()) {
+      const int sz[4] = {static_cast<int>(m), b.size[1], b.size[2], b.size[3]};
+      batch.create(4, sz, CV_32F);
+    }
+    std::copy_n(b.ptr<float>(), b.total(), batch.ptr<float>() + i * b.total());
+  }
+  const cv::Mat out = model_.run(batch).at(prob_output_);
+  std::vector<EmotionProbs> r(n);
+  for (size_t i = 0; i < n; ++i) {
+    r[i] = probs_at(out, static_cast<int>(i));
+    if (tta_flip_) {
+      const EmotionProbs f = probs_at(out, static_cast<int>(n + i));
+      for (int k = 0; k < kEmotionCount; ++k) r[i].p[k] = 0.5f * (r[i].p[k] + f.p[k]);
+    }
+  }
   return r;
 }
 
@@ -66,6 +109,18 @@ std::vector<ModelProvenance> SingleModelClassifier::provenance() const {
 EnsembleClassifier::EnsembleClassifier(std::vector<std::unique_ptr<EmotionClassifier>> members)
     : members_(std::move(members)) {
   if (members_.empty()) throw Error(ErrorCode::Internal, "ensemble without members");
+}
+
+std::vector<EmotionProbs> EnsembleClassifier::classify_batch(const std::vector<cv::Mat>& faces) {
+  std::vector<EmotionProbs> sum(faces.size());
+  for (auto& m : members_) {
+    const auto p = m->classify_batch(faces);
+    for (size_t i = 0; i < faces.size(); ++i)
+      for (int k = 0; k < kEmotionCount; ++k) sum[i].p[k] += p[i].p[k];
+  }
+  for (auto& s : sum)
+    for (auto& v : s.p) v /= static_cast<float>(members_.size());
+  return sum;
 }
 
 EmotionProbs EnsembleClassifier::classify(const cv::Mat& face) {

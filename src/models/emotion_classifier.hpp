@@ -14,6 +14,11 @@
 
 namespace psyface::models {
 
+// Most faces one batched network call takes (analyze gathers the faces of frames already queued): the two
+// faces of a dyad. Larger batches were slower per face on XNNPACK (bench_models: the activations of a
+// batch leave the L2 cache) and each batch size keeps its own XNNPACK runtime in memory.
+inline constexpr int kMaxEmotionBatch = 2;
+
 struct EmotionOptions {
   std::string model = "ensemble";  // "mini-xception", "face-api" or "ensemble"
   bool tta_flip = false;           // average with the horizontally flipped crop
@@ -28,6 +33,9 @@ class EmotionClassifier {
   virtual ~EmotionClassifier() = default;
   // requires: face is a BGR (or grey) crop of one face. ensures: probabilities in project order, sum ≈ 1.
   virtual EmotionProbs classify(const cv::Mat& face) = 0;
+  // Several faces; the same probabilities as classify on each (to float rounding). The XNNPACK engine
+  // runs them as one batch per model; the default (and OpenCV DNN) classifies one by one.
+  virtual std::vector<EmotionProbs> classify_batch(const std::vector<cv::Mat>& faces);
   virtual std::string name() const = 0;
   virtual std::vector<ModelProvenance> provenance() const = 0;
 };
@@ -37,10 +45,13 @@ class SingleModelClassifier final : public EmotionClassifier {
  public:
   SingleModelClassifier(DnnModel model, bool tta_flip);
   EmotionProbs classify(const cv::Mat& face) override;
+  std::vector<EmotionProbs> classify_batch(const std::vector<cv::Mat>& faces) override;
   std::string name() const override;
   std::vector<ModelProvenance> provenance() const override;
 
  private:
+  cv::Mat blob_of(const cv::Mat& face) const;
+  EmotionProbs probs_at(const cv::Mat& out, int row) const;
   EmotionProbs run_once(const cv::Mat& face);
   DnnModel model_;
   bool tta_flip_;
@@ -52,6 +63,7 @@ class EnsembleClassifier final : public EmotionClassifier {
  public:
   explicit EnsembleClassifier(std::vector<std::unique_ptr<EmotionClassifier>> members);
   EmotionProbs classify(const cv::Mat& face) override;
+  std::vector<EmotionProbs> classify_batch(const std::vector<cv::Mat>& faces) override;
   std::string name() const override { return "ensemble"; }
   std::vector<ModelProvenance> provenance() const override;
 

@@ -35,6 +35,16 @@ class BoundedQueue {
     return true;
   }
 
+  // Never blocks. ensures: true and the front item when one is queued, else false.
+  bool try_pop(T& out) {
+    std::lock_guard lock(mutex_);
+    if (items_.empty()) return false;
+    out = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
   // No more pushes; pop() drains the rest. Idempotent.
   void close() {
     std::lock_guard lock(mutex_);

@@ -73,15 +73,17 @@ struct GoldenModel {
   std::string golden_name, model_name;
 };
 
-class ConvertedModelTest : public ::testing::TestWithParam<GoldenModel> {};
+// Every model on both engines: OpenCV DNN (reference path) and XNNPACK (default; must not fall back).
+class ConvertedModelTest : public ::testing::TestWithParam<std::tuple<GoldenModel, Engine>> {};
 
 TEST_P(ConvertedModelTest, MatchesTensorFlowJsReference) {
-  const auto& gm = GetParam();
+  const auto& [gm, engine] = GetParam();
   if (!std::filesystem::exists(models_dir() / gm.model_name / "manifest.json"))
     GTEST_SKIP() << "model not built: run 'psyface models build'";
   const auto index = nlohmann::json::parse(util::read_file(golden_dir() / "index.json"));
   const auto& g = index.at("models").at(gm.golden_name);
-  DnnModel model = DnnModel::load(models_dir(), gm.model_name);
+  DnnModel model = DnnModel::load(models_dir(), gm.model_name, engine);
+  ASSERT_EQ(model.engine(), engine) << gm.model_name << " fell back to OpenCV DNN";
   const auto& outs = model.manifest().outputs;
   const auto shape = g["input_shape_nhwc"].get<std::vector<int64_t>>();
 
@@ -134,15 +136,17 @@ TEST_P(ConvertedModelTest, MatchesTensorFlowJsReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllModels, ConvertedModelTest,
-                         ::testing::Values(GoldenModel{"emotion", "mini-xception"},
+                         ::testing::Combine(::testing::Values(GoldenModel{"emotion", "mini-xception"},
                                            GoldenModel{"faceapi-expression", "face-api"},
                                            GoldenModel{"blazeface-back", "blazeface-back"},
                                            GoldenModel{"facemesh-detection-full", "facemesh-detection-full"},
                                            GoldenModel{"facemesh", "facemesh"}, GoldenModel{"iris", "iris"},
                                            GoldenModel{"faceres", "faceres"},
                                            GoldenModel{"mobilefacenet", "mobilefacenet"}),
+                                            ::testing::Values(Engine::OpenCV, Engine::Xnnpack)),
                          [](const auto& info) {
-                           std::string n = info.param.model_name;
+                           std::string n = std::get<0>(info.param).model_name + "_" +
+                                           engine_name(std::get<1>(info.param));
                            for (auto& ch : n)
                              if (ch == '-') ch = '_';
                            return n;
