@@ -33,6 +33,7 @@ struct StudyCliOptions {
   analysis::AnalyzeOptions a;
   EmotionCliOptions emotion;
   bool no_persons = false;
+  std::string rotation = "auto";  // --rotation, passed to every session's analyze
   ModelRunOptions run;
 };
 StudyCliOptions g_opts;
@@ -58,7 +59,8 @@ std::vector<std::string> analyze_args() {
                                 num(a.tracker.detector.score_threshold), "--model", g_opts.emotion.model, "--tta",
                                 g_opts.emotion.tta, "--large-yaw", num(a.large_yaw_deg), "--min-presence",
                                 num(a.persons.roles.min_presence), "--person-similarity",
-                                num(a.persons.identity.min_similarity)};
+                                num(a.persons.identity.min_similarity), "--rotation", g_opts.rotation,
+                                "--engine", g_opts.run.engine};
   if (g_opts.no_persons) v.push_back("--no-persons");
   if (a.landmarks) v.push_back("--landmarks");
   if (!g_opts.run.models_dir.empty()) v.insert(v.end(), {"--models", g_opts.run.models_dir});
@@ -227,6 +229,10 @@ Registrar reg([](CLI::App& app) {
       ->capture_default_str();
   run->add_flag("--no-persons", o.no_persons, "No identity embeddings (roles unknown: measures will be empty)");
   run->add_flag("--landmarks", o.a.landmarks, "Keep the 468 landmark positions in the stored tables");
+  run->add_option("--rotation", o.rotation,
+                  "Turn frames upright: auto (the file's display matrix / rotate tag) or 0, 90, 180, 270 clockwise")
+      ->check(CLI::IsMember({"auto", "0", "90", "180", "270"}))
+      ->capture_default_str();
   add_model_run_options(run, o.run);
   run->callback(run_study_cmd);
 
