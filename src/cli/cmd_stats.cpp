@@ -1,5 +1,5 @@
-// psyface stats agreement | outcomes — research statistics on measure tables (CSV now; the study
-// database through the same stats::StatsSource interface later). Options only; the work is in src/stats/.
+// psyface stats agreement | outcomes | import — research statistics on measure tables (CSV files or the
+// study database, both through stats::StatsSource). Options only; the work is in src/stats/.
 #include <iostream>
 #include <sstream>
 
@@ -16,6 +16,7 @@ namespace {
 struct StatsCliOptions {
   std::vector<std::string> ratings, sessions;
   std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats", study_dir;
+  std::string journal = "wal";
   bool lower_is_better = false, quiet = false;
   stats::AgreementOptions agreement;
 };
@@ -38,7 +39,7 @@ stats::EafTierMap eaf_tiers() {
 
 // The study database with --study DIR, else the CSV files given.
 std::unique_ptr<stats::StatsSource> make_source() {
-  if (!g_opts.study_dir.empty()) return std::make_unique<stats::StudyDatabaseSource>(g_opts.study_dir);
+  if (!g_opts.study_dir.empty()) return std::make_unique<stats::StudyDatabaseSource>(g_opts.study_dir, g_opts.journal);
   stats::CsvSourceFiles f;
   for (const auto& r : g_opts.ratings) f.ratings.emplace_back(r);
   for (const auto& s : g_opts.sessions) f.sessions.emplace_back(s);
@@ -78,20 +79,28 @@ void run_import_ratings() {
   stats::CsvStatsSource files({std::vector<std::filesystem::path>(g_opts.ratings.begin(), g_opts.ratings.end()), eaf_tiers(),
                                {}, {}, {}});
   const auto ratings = files.ratings();  // every file validated before anything is written
-  const auto sum = stats::import_ratings(g_opts.study_dir, ratings);
+  const auto sum = stats::import_ratings(g_opts.study_dir, ratings, g_opts.journal);
   std::cerr << "psyface: imported " << sum.rows << " ratings into " << g_opts.study_dir << " (" << sum.replaced
-            << " replaced rows with the same session, times and rater)\n";
+            << " replaced rows with the same session, times and rater); measures of the rated segments "
+            << "recomputed for " << sum.remeasured << " sessions\n";
 }
 
 void run_import_outcomes() {
   stats::CsvStatsSource files({{}, {}, g_opts.outcomes, {}, {}});
-  const auto sum = stats::import_outcomes(g_opts.study_dir, files.outcomes(), g_opts.lower_is_better);
+  const auto sum = stats::import_outcomes(g_opts.study_dir, files.outcomes(), g_opts.lower_is_better, g_opts.journal);
   for (const auto& n : sum.notes) std::cerr << "psyface: note: " << n << "\n";
   std::cerr << "psyface: imported " << sum.rows << " outcomes into " << g_opts.study_dir << " (" << sum.replaced
             << " replaced); outcome_lower_is_better = " << (g_opts.lower_is_better ? 1 : 0) << "\n";
 }
 
+void add_journal(CLI::App* cmd) {
+  cmd->add_option("--journal", g_opts.journal,
+                  "With --study: SQLite journal, wal or delete (network filesystems), as for psyface study")
+      ->capture_default_str();
+}
+
 void add_common(CLI::App* cmd) {
+  add_journal(cmd);
   auto& o = g_opts;
   cmd->add_option("--measures", o.measures, "Measure columns a,b,c (default: every numeric non-identifier column)");
   cmd->add_option("--role", o.role, "Keep rows of this role when the table has a role column (\"\" = all rows)")
@@ -148,16 +157,18 @@ Registrar reg([](CLI::App& app) {
   auto* im = stats_cmd->add_subcommand("import", "Validate ratings or outcomes and write them into a study database");
   im->require_subcommand(1);
   auto* ir = im->add_subcommand("ratings", "Import ratings.csv / ELAN .eaf into the study's ratings table (all or nothing)");
-  ir->add_option("--study", o.study_dir, "Study folder (with study.sqlite from psyface study init)")->required();
+  ir->add_option("--study", o.study_dir, "Study folder (with study.sqlite, made by psyface study run)")->required();
   ir->add_option("FILES", o.ratings, "ratings.csv and/or .eaf files")->required();
   ir->add_option("--eaf-tiers", o.eaf_tiers, "ELAN tier names: mode=NAME,peak=NAME,emotion=NAME");
   ir->add_option("--eaf-session", o.eaf_session, "session_id of the .eaf ratings (default: the file name without .eaf)");
+  add_journal(ir);
   ir->callback(run_import_ratings);
   auto* io = im->add_subcommand("outcomes", "Import outcomes.csv into the study's outcomes table (all or nothing)");
-  io->add_option("--study", o.study_dir, "Study folder (with study.sqlite from psyface study init)")->required();
+  io->add_option("--study", o.study_dir, "Study folder (with study.sqlite, made by psyface study run)")->required();
   io->add_option("FILE", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->required();
   io->add_flag("--lower-is-better", o.lower_is_better,
                "Lower outcome scores are better (stored as the setting outcome_lower_is_better)");
+  add_journal(io);
   io->callback(run_import_outcomes);
 });
 

@@ -1,112 +1,55 @@
+// The study database as a StatsSource and the imports (see study_database.hpp). All SQL goes through the
+// study layer's SQLite wrapper (study/sqlite_db.hpp) on a study::StudyDb.
 #include "stats/study_database.hpp"
-
-#include <sqlite3.h>
 
 #include <cmath>
 #include <cstdio>
-#include <memory>
 #include <set>
 
 #include "psyface/error.hpp"
+#include "study/batch_runner.hpp"
+#include "study/study_db.hpp"
 
 namespace psyface::stats {
 namespace {
 
-using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
-using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+using study::Statement;
 
-[[noreturn]] void db_fail(sqlite3* db, const std::filesystem::path& file, const std::string& what, ErrorCode code) {
-  throw Error(code, file.string() + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
+std::unique_ptr<study::StudyDb> open_study(const std::filesystem::path& file, const std::string& journal) {
+  return std::make_unique<study::StudyDb>(file, false, journal);
 }
 
-Db open_db(const std::filesystem::path& file, bool write) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nullptr);
-  Db db(raw, &sqlite3_close);
-  if (rc != SQLITE_OK) db_fail(raw, file, "cannot open the study database", ErrorCode::Input);
-  sqlite3_busy_timeout(raw, 30000);  // other processes of the study may hold the lock briefly
-  return db;
-}
-
-Stmt prepare(sqlite3* db, const std::filesystem::path& file, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
-    db_fail(db, file, "not a psyface study database of schema version 1 (" + sql.substr(0, 40) + "...)", ErrorCode::Input);
-  return Stmt(raw, &sqlite3_finalize);
-}
-
-bool step(sqlite3* db, const std::filesystem::path& file, sqlite3_stmt* s) {
-  const int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) db_fail(db, file, "query failed", ErrorCode::Output);
-  return false;
-}
-
-void exec(sqlite3* db, const std::filesystem::path& file, const std::string& sql) {
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-    db_fail(db, file, sql, ErrorCode::Output);
-}
-
-std::string text(sqlite3_stmt* s, int col) {
-  const auto* t = sqlite3_column_text(s, col);
-  return t ? reinterpret_cast<const char*>(t) : "";
-}
-
-double real(sqlite3_stmt* s, int col) {
-  return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
-}
-
-// A cell as text: NULL -> "NA", numbers with 17 significant digits.
-std::string cell(sqlite3_stmt* s, int col) {
-  switch (sqlite3_column_type(s, col)) {
+// A cell as text: NULL -> "NA", reals with 17 significant digits (no precision lost).
+std::string cell(const Statement& q, int col) {
+  switch (q.type(col)) {
     case SQLITE_NULL: return "NA";
-    case SQLITE_INTEGER: return std::to_string(sqlite3_column_int64(s, col));
+    case SQLITE_INTEGER: return std::to_string(q.integer(col));
     case SQLITE_FLOAT: {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", sqlite3_column_double(s, col));
+      std::snprintf(buf, sizeof buf, "%.17g", q.real(col));
       return buf;
     }
-    default: return text(s, col);
+    default: return q.text(col);
   }
 }
 
-CellTable read_view(sqlite3* db, const std::filesystem::path& file, const std::string& view, const std::string& where = "") {
-  auto s = prepare(db, file, "SELECT * FROM " + view + where);
-  CellTable t{file.filename().string() + " view " + view, {}, {}, {}, {}};
-  for (int c = 0; c < sqlite3_column_count(s.get()); ++c) t.header.push_back(sqlite3_column_name(s.get(), c));
-  while (step(db, file, s.get())) {
+CellTable read_view(study::SqliteDb& db, const std::string& view, const std::string& where = "") {
+  Statement q(db, "SELECT * FROM " + view + where);
+  CellTable t{db.path().filename().string() + " view " + view, {}, {}, {}, {}};
+  for (int c = 0; c < q.columns(); ++c) t.header.push_back(q.column_name(c));
+  while (q.step()) {
     std::vector<std::string> row;
-    for (int c = 0; c < sqlite3_column_count(s.get()); ++c) row.push_back(cell(s.get(), c));
+    for (int c = 0; c < q.columns(); ++c) row.push_back(cell(q, c));
     t.rows.push_back(std::move(row));
     t.where.push_back(t.source + " row " + std::to_string(t.rows.size()));
   }
   return t;
 }
 
-// Rolls back unless committed.
-class WriteTransaction {
- public:
-  WriteTransaction(sqlite3* db, const std::filesystem::path& file) : db_(db), file_(file) {
-    exec(db_, file_, "BEGIN IMMEDIATE");
-  }
-  ~WriteTransaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec(db_, file_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const std::filesystem::path& file_;
-  bool done_ = false;
-};
-
-std::set<std::string> column_values(sqlite3* db, const std::filesystem::path& file, const std::string& sql) {
+std::set<std::string> column_values(study::SqliteDb& db, const std::string& sql) {
   std::set<std::string> out;
-  auto s = prepare(db, file, sql);
-  while (step(db, file, s.get())) out.insert(text(s.get(), 0));
+  Statement q(db, sql);
+  while (q.step()) out.insert(q.text(0));
   return out;
 }
 
@@ -115,40 +58,39 @@ std::set<std::string> column_values(sqlite3* db, const std::filesystem::path& fi
 std::filesystem::path study_database_file(const std::filesystem::path& study_dir) {
   const auto file = study_dir / "study.sqlite";
   if (!std::filesystem::exists(file))
-    throw Error(ErrorCode::Input, study_dir.string() + ": no study database (study.sqlite); run psyface study init first");
+    throw Error(ErrorCode::Input, study_dir.string() + ": no study database (study.sqlite); run psyface study run first");
   return file;
 }
 
-StudyDatabaseSource::StudyDatabaseSource(std::filesystem::path study_dir) : file_(study_database_file(study_dir)) {
-  auto db = open_db(file_, false);
-  for (const char* t : {"ratings", "outcomes", "settings", "export_sessions", "export_windows", "export_segments"})
-    prepare(db.get(), file_, std::string("SELECT * FROM ") + t + " LIMIT 0");
+StudyDatabaseSource::StudyDatabaseSource(std::filesystem::path study_dir, const std::string& journal)
+    : file_(study_database_file(study_dir)) {
+  open_study(file_, journal);  // schema check before the measures are touched
+  if (std::filesystem::exists(study_dir / "sessions.csv")) study::refresh_measures(study_dir, journal);
+  db_ = open_study(file_, journal);
 }
 
+StudyDatabaseSource::~StudyDatabaseSource() = default;
+
 std::vector<HumanRating> StudyDatabaseSource::ratings() const {
-  auto db = open_db(file_, false);
-  auto s = prepare(db.get(), file_,
-                   "SELECT session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, primary_emotion, source "
-                   "FROM ratings ORDER BY session_id, start_sec, end_sec, rater");
+  Statement q(db_->raw(),
+              "SELECT session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, primary_emotion, source "
+              "FROM ratings ORDER BY session_id, start_sec, end_sec, rater");
   std::vector<HumanRating> out;
-  while (step(db.get(), file_, s.get()))
-    out.push_back({text(s.get(), 0), real(s.get(), 1), real(s.get(), 2), text(s.get(), 3), sqlite3_column_int(s.get(), 4),
-                   sqlite3_column_int(s.get(), 5), text(s.get(), 6), text(s.get(), 7)});
+  while (q.step())
+    out.push_back({q.text(0), q.real(1), q.real(2), q.text(3), static_cast<int>(q.integer(4)),
+                   static_cast<int>(q.integer(5)), q.text(6), q.text(7)});
   if (out.empty())
     throw Error(ErrorCode::Input, file_.string() + ": no ratings in the study database (psyface stats import ratings)");
   return out;
 }
 
 std::vector<OutcomeRecord> StudyDatabaseSource::outcomes() const {
-  auto db = open_db(file_, false);
-  auto s = prepare(db.get(), file_,
-                   "SELECT patient_id, pre, post, dropout, covariates_json, source FROM outcomes ORDER BY patient_id");
+  Statement q(db_->raw(), "SELECT patient_id, pre, post, dropout, covariates_json, source FROM outcomes ORDER BY patient_id");
   std::vector<OutcomeRecord> out;
-  while (step(db.get(), file_, s.get())) {
-    OutcomeRecord r{text(s.get(), 0), real(s.get(), 1), real(s.get(), 2),
-                    sqlite3_column_type(s.get(), 3) == SQLITE_NULL ? -1 : sqlite3_column_int(s.get(), 3),
-                    nlohmann::json::object(), text(s.get(), 5)};
-    const std::string cov = text(s.get(), 4);
+  while (q.step()) {
+    OutcomeRecord r{q.text(0), q.real(1), q.real(2), q.is_null(3) ? -1 : static_cast<int>(q.integer(3)),
+                    nlohmann::json::object(), q.text(5)};
+    const std::string cov = q.text(4);
     if (!cov.empty()) r.covariates = nlohmann::json::parse(cov, nullptr, false);
     out.push_back(std::move(r));
   }
@@ -158,90 +100,85 @@ std::vector<OutcomeRecord> StudyDatabaseSource::outcomes() const {
 }
 
 MeasureTable StudyDatabaseSource::segment_measures(const MeasureSelection& selection) const {
-  auto db = open_db(file_, false);
-  return measure_table_from_cells(read_view(db.get(), file_, "export_segments"), selection);
+  return measure_table_from_cells(read_view(db_->raw(), "export_segments"), selection);
 }
 
 MeasureTable StudyDatabaseSource::session_measures(const MeasureSelection& selection) const {
-  auto db = open_db(file_, false);
-  MeasureTable all = measure_table_from_cells(read_view(db.get(), file_, "export_sessions"), selection);
-  append_measure_table(all, measure_table_from_cells(read_view(db.get(), file_, "export_windows",
-                                                               " WHERE window_kind IN ('first','rest')"), selection));
+  MeasureTable all = measure_table_from_cells(read_view(db_->raw(), "export_sessions"), selection);
+  append_measure_table(all, measure_table_from_cells(
+                                read_view(db_->raw(), "export_windows", " WHERE window_kind IN ('first','rest')"), selection));
   return all;
 }
 
 std::optional<bool> StudyDatabaseSource::outcome_lower_is_better() const {
-  auto db = open_db(file_, false);
-  auto s = prepare(db.get(), file_, "SELECT value FROM settings WHERE key = 'outcome_lower_is_better'");
-  if (!step(db.get(), file_, s.get())) return std::nullopt;
-  return text(s.get(), 0) == "1";
+  Statement q(db_->raw(), "SELECT value FROM settings WHERE key = 'outcome_lower_is_better'");
+  if (!q.step()) return std::nullopt;
+  const bool lower = q.text(0) == "1";
+  q.run();
+  return lower;
 }
 
-ImportSummary import_ratings(const std::filesystem::path& study_dir, const std::vector<HumanRating>& ratings) {
+ImportSummary import_ratings(const std::filesystem::path& study_dir, const std::vector<HumanRating>& ratings,
+                             const std::string& journal) {
   const auto file = study_database_file(study_dir);
-  auto db = open_db(file, true);
-  const auto sessions = column_values(db.get(), file, "SELECT session_id FROM sessions");
-  for (const auto& r : ratings)
-    if (!sessions.count(r.session_id))
-      throw Error(ErrorCode::Input, r.source + ": column session_id: session \"" + r.session_id +
-                                        "\" is not in the study (psyface study status lists them); nothing imported");
   ImportSummary sum;
-  WriteTransaction tx(db.get(), file);
-  auto exists = prepare(db.get(), file,
-                        "SELECT 1 FROM ratings WHERE session_id = ?1 AND start_sec = ?2 AND end_sec = ?3 AND rater = ?4");
-  auto ins = prepare(db.get(), file,
-                     "INSERT OR REPLACE INTO ratings(session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, "
-                     "primary_emotion, source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  for (const auto& r : ratings) {
-    for (auto* s : {exists.get(), ins.get()}) {
-      sqlite3_reset(s);
-      sqlite3_bind_text(s, 1, r.session_id.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_double(s, 2, r.start_sec);
-      sqlite3_bind_double(s, 3, r.end_sec);
-      sqlite3_bind_text(s, 4, r.rater.c_str(), -1, SQLITE_TRANSIENT);
+  {
+    auto db = open_study(file, journal);
+    auto& raw = db->raw();
+    const auto sessions = column_values(raw, "SELECT session_id FROM sessions");
+    for (const auto& r : ratings)
+      if (!sessions.count(r.session_id))
+        throw Error(ErrorCode::Input, r.source + ": column session_id: session \"" + r.session_id +
+                                          "\" is not in the study (psyface study status lists them); nothing imported");
+    study::Transaction tx(raw);
+    Statement exists(raw, "SELECT 1 FROM ratings WHERE session_id = ?1 AND start_sec = ?2 AND end_sec = ?3 AND rater = ?4");
+    Statement ins(raw,
+                  "INSERT OR REPLACE INTO ratings(session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, "
+                  "primary_emotion, source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const auto& r : ratings) {
+      exists.bind(1, r.session_id).bind(2, r.start_sec).bind(3, r.end_sec).bind(4, r.rater);
+      if (exists.step()) {
+        ++sum.replaced;
+        exists.run();
+      }
+      ins.bind(1, r.session_id).bind(2, r.start_sec).bind(3, r.end_sec).bind(4, r.rater);
+      ins.bind(5, r.ceas_mode).bind(6, r.ceas_peak);
+      if (r.primary_emotion.empty()) ins.bind_null(7);
+      else ins.bind(7, r.primary_emotion);
+      ins.bind(8, r.source).run();
+      ++sum.rows;
     }
-    if (step(db.get(), file, exists.get())) ++sum.replaced;
-    sqlite3_bind_int(ins.get(), 5, r.ceas_mode);
-    sqlite3_bind_int(ins.get(), 6, r.ceas_peak);
-    if (r.primary_emotion.empty()) sqlite3_bind_null(ins.get(), 7);
-    else sqlite3_bind_text(ins.get(), 7, r.primary_emotion.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 8, r.source.c_str(), -1, SQLITE_TRANSIENT);
-    step(db.get(), file, ins.get());
-    ++sum.rows;
+    tx.commit();
   }
-  tx.commit();
+  // measures for the rated segments (from the stored per-frame tables) when the study folder is complete
+  if (std::filesystem::exists(study_dir / "sessions.csv")) sum.remeasured = study::refresh_measures(study_dir, journal);
   return sum;
 }
 
 ImportSummary import_outcomes(const std::filesystem::path& study_dir, const std::vector<OutcomeRecord>& outcomes,
-                              bool lower_is_better) {
+                              bool lower_is_better, const std::string& journal) {
   const auto file = study_database_file(study_dir);
-  auto db = open_db(file, true);
-  const auto patients = column_values(db.get(), file, "SELECT DISTINCT patient_id FROM sessions");
-  const auto before = column_values(db.get(), file, "SELECT patient_id FROM outcomes");
+  auto db = open_study(file, journal);
+  auto& raw = db->raw();
+  const auto patients = column_values(raw, "SELECT DISTINCT patient_id FROM sessions");
+  const auto before = column_values(raw, "SELECT patient_id FROM outcomes");
   ImportSummary sum;
   std::vector<std::string> unknown;
-  WriteTransaction tx(db.get(), file);
-  auto ins = prepare(db.get(), file,
-                     "INSERT OR REPLACE INTO outcomes(patient_id, pre, post, dropout, covariates_json, source) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  study::Transaction tx(raw);
+  Statement ins(raw,
+                "INSERT OR REPLACE INTO outcomes(patient_id, pre, post, dropout, covariates_json, source) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   for (const auto& o : outcomes) {
-    sqlite3_reset(ins.get());
-    sqlite3_bind_text(ins.get(), 1, o.patient_id.c_str(), -1, SQLITE_TRANSIENT);
-    for (const auto& [i, v] : {std::pair{2, o.pre}, {3, o.post}})
-      std::isfinite(v) ? sqlite3_bind_double(ins.get(), i, v) : sqlite3_bind_null(ins.get(), i);
-    o.dropout < 0 ? sqlite3_bind_null(ins.get(), 4) : sqlite3_bind_int(ins.get(), 4, o.dropout);
-    const std::string cov = o.covariates.dump();
-    sqlite3_bind_text(ins.get(), 5, cov.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 6, o.source.c_str(), -1, SQLITE_TRANSIENT);
-    step(db.get(), file, ins.get());
+    ins.bind(1, o.patient_id).bind(2, o.pre).bind(3, o.post);  // NaN binds NULL
+    if (o.dropout < 0) ins.bind_null(4);
+    else ins.bind(4, o.dropout);
+    ins.bind(5, o.covariates.dump()).bind(6, o.source).run();
     ++sum.rows;
     if (before.count(o.patient_id)) ++sum.replaced;
     if (!patients.count(o.patient_id)) unknown.push_back(o.patient_id);
   }
-  exec(db.get(), file,
-       std::string("INSERT OR REPLACE INTO settings(key, value) VALUES('outcome_lower_is_better', '") +
-           (lower_is_better ? "1" : "0") + "')");
+  Statement setting(raw, "INSERT OR REPLACE INTO settings(key, value) VALUES('outcome_lower_is_better', ?1)");
+  setting.bind(1, std::string(lower_is_better ? "1" : "0")).run();
   tx.commit();
   if (!unknown.empty()) {
     std::string ids;

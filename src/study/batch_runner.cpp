@@ -44,6 +44,23 @@ StudyInputs read_inputs(const fs::path& dir) {
   return in;
 }
 
+// Adds the rated segments of the database (psyface stats import ratings) that the segments file does not
+// list with the same start and end, after the file's segments, so every rated segment gets measures.
+void add_rated_segments(StudyDb& db, StudyInputs& in) {
+  std::map<std::string, bool> listed;
+  for (const auto& s : in.manifest.sessions) listed[s.session_id] = true;
+  for (auto& [id, rated] : db.rated_segments()) {
+    if (!listed.count(id)) continue;
+    auto& segments = in.segments[id];
+    for (const auto& r : rated) {
+      const bool known = std::any_of(segments.begin(), segments.end(), [&](const measures::Segment& s) {
+        return s.start_sec == r.start_sec && s.end_sec == r.end_sec;
+      });
+      if (!known) segments.push_back(r);
+    }
+  }
+}
+
 std::string measures_hash(const StudyInputs& in, const std::string& id) {
   std::string text = "measures-v1|" + measure_options_text(in.config);
   auto it = in.segments.find(id);
@@ -150,6 +167,7 @@ class Runner {
 
   StudyRunSummary run() {
     db_.sync_sessions(in_.manifest);
+    add_rated_segments(db_, in_);
     plan_all();
     start_ = std::chrono::steady_clock::now();
     auto last_renew = start_;
@@ -389,8 +407,9 @@ StudyRunSummary run_study(const fs::path& dir, const StudyRunOptions& options, c
 int check_study(const fs::path& dir) { return static_cast<int>(read_inputs(dir).manifest.sessions.size()); }
 
 int refresh_measures(const fs::path& dir, const std::string& journal) {
-  const StudyInputs in = read_inputs(dir);
+  StudyInputs in = read_inputs(dir);
   StudyDb db(dir / "study.sqlite", false, journal);
+  add_rated_segments(db, in);
   int n = 0;
   for (const auto& state : db.sessions()) {
     if (state.status != "done") continue;

@@ -29,6 +29,7 @@ class Statement {
   void run() { while (step()) {} }
 
   bool is_null(int col) const;
+  int type(int col) const;  // SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_BLOB
   std::string text(int col) const;  // "" for NULL
   double real(int col) const;       // NaN for NULL
   int64_t integer(int col) const;   // 0 for NULL

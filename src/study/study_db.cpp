@@ -121,18 +121,29 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
     : db_(file, create && !std::filesystem::exists(file)) {
   if (journal != "wal" && journal != "delete")
     throw Error(ErrorCode::Usage, "journal mode must be wal or delete, not '" + journal + "'");
+  const bool make = check_schema(create);  // refuses other databases before anything is written
   db_.exec("PRAGMA journal_mode=" + journal);
   db_.exec("PRAGMA synchronous=NORMAL");
-  check_schema();
+  if (make) create_schema();
 }
 
-void StudyDb::check_schema() {
+bool StudyDb::check_schema(bool create) {
   const int64_t version = db_.query_int("PRAGMA user_version");
-  if (version == kSchemaVersion) return;
+  if (version == kSchemaVersion) return false;
   if (version != 0)
     throw Error(ErrorCode::Input, db_.path().string() + " has study schema version " + std::to_string(version) +
                                       "; this psyface reads version " + std::to_string(kSchemaVersion) +
                                       (version > kSchemaVersion ? " (made by a newer psyface: upgrade psyface)" : ""));
+  const int64_t objects = db_.query_int("SELECT count(*) FROM sqlite_master");
+  if (objects != 0)
+    throw Error(ErrorCode::Input, db_.path().string() + " is not a psyface study database (no schema version)");
+  if (!create)
+    throw Error(ErrorCode::Input, db_.path().string() +
+                                      " is not a psyface study database (empty; psyface study run creates it)");
+  return true;
+}
+
+void StudyDb::create_schema() {
   Transaction t(db_);
   // another process may have created the schema meanwhile
   if (db_.query_int("PRAGMA user_version") == kSchemaVersion) return;
@@ -302,6 +313,13 @@ void StudyDb::store_measures(const std::string& id, const std::string& measures_
 void StudyDb::renew_leases(const std::string& host, int64_t pid, double lease_until) {
   Statement s(db_, "UPDATE sessions SET lease_until=? WHERE status='running' AND claim_host=? AND claim_pid=?");
   s.bind(1, lease_until).bind(2, host).bind(3, pid).run();
+}
+
+std::map<std::string, std::vector<measures::Segment>> StudyDb::rated_segments() {
+  Statement q(db_, "SELECT DISTINCT session_id, start_sec, end_sec FROM ratings ORDER BY session_id, start_sec, end_sec");
+  std::map<std::string, std::vector<measures::Segment>> out;
+  while (q.step()) out[q.text(0)].push_back({q.real(1), q.real(2), "rated"});
+  return out;
 }
 
 int64_t StudyDb::count_runs(const std::string& id, const std::string& status) {

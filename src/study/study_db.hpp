@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,8 @@ struct AnalysisOutcome {
 
 class StudyDb {
  public:
-  // Opens DIR/study.sqlite; creates schema v1 when the file is new (only with `create`).
+  // Opens DIR/study.sqlite; creates schema v1 when the file is new or empty (only with `create`; without
+  // it an empty file is refused and nothing is written).
   // journal: "wal" (default) or "delete" (network filesystems, docs/cluster.md).
   // throws: Error(Input) for a database of another schema version or not a psyface study database,
   //         Error(Output) when it cannot be opened or created.
@@ -80,14 +82,19 @@ class StudyDb {
   // Extends the lease of every session this process holds.
   void renew_leases(const std::string& host, int64_t pid, double lease_until);
 
+  // The distinct (start_sec, end_sec) of the ratings table (psyface stats import ratings) per session, in
+  // time order, labelled "rated": measures are computed for them as for the segments file's segments.
+  std::map<std::string, std::vector<measures::Segment>> rated_segments();
+
   // Rows of a run for tests and status: number of runs per status for a session.
   int64_t count_runs(const std::string& session_id, const std::string& status);
 
   SqliteDb& raw() { return db_; }
 
  private:
+  // ensures: true when the (empty) database needs schema v1; throws Error(Input) for any other database.
+  bool check_schema(bool create);
   void create_schema();
-  void check_schema();
   SqliteDb db_;
 };
 

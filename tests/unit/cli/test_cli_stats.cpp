@@ -152,11 +152,21 @@ TEST(CliStats, ImportIntoTheStudyDatabaseThenAnalyseIt) {
   r = test::run("stats import outcomes --lower-is-better --study " + dir.string() + " " + (study() / "outcomes.csv").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::sql_count(db, "SELECT value FROM settings WHERE key = 'outcome_lower_is_better'"), 1);
-  r = test::run("stats agreement --study " + dir.string() + " -o " + (dir / "a").string());
+  // the study database has the study's measure columns (not the golden's "arousal"): the database route
+  // equals the CSV route (whose equality with R is tested above) on a measure both have
+  r = test::run("stats agreement --measures mean_p_happy,mean_p_sad --study " + dir.string() + " -o " + (dir / "a").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_R(find_row(dir / "a" / "agreement_correlations.csv", "arousal", "ceas_mode", "segment", "pearson_r").estimate,
-           "study.agree_pearson_r", kCsvTol);
-  r = test::run("stats outcomes --study " + dir.string() + " -o " + (dir / "o").string());  // lower-is-better from the study
+  r = test::run("stats agreement --measures mean_p_happy,mean_p_sad --ratings " + (study() / "ratings.csv").string() +
+                " --segments " + (study() / "segments.csv").string() + " -o " + (dir / "a_csv").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* m : {"mean_p_happy", "mean_p_sad"}) {
+    const double db_r = find_row(dir / "a" / "agreement_correlations.csv", m, "ceas_mode", "segment", "pearson_r").estimate;
+    EXPECT_TRUE(std::isfinite(db_r)) << m;
+    EXPECT_NEAR(db_r, find_row(dir / "a_csv" / "agreement_correlations.csv", m, "ceas_mode", "segment", "pearson_r").estimate,
+                kCsvTol) << m;
+  }
+  r = test::run("stats outcomes --measures smile_share,expressivity --study " + dir.string() + " -o " +
+                (dir / "o").string());  // lower-is-better from the study
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_R(find_row(dir / "o" / "median_split.csv", "smile_share", "improvement", "whole", "cohen_d").estimate,
            "study.out_cohen_d_smile", kCsvTol);

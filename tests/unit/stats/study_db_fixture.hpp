@@ -1,6 +1,5 @@
-// A study database with the tables and views of the study/statistics contract (schema version 1:
-// sessions, ratings, outcomes, settings, export_sessions/windows/segments), filled from the golden
-// study CSVs, for tests of the database source and the imports without running psyface study.
+// A real study database (made by the study layer, schema version 1) filled from the golden study CSVs,
+// for tests of the database source and the imports without running psyface study.
 #pragma once
 #include <sqlite3.h>
 
@@ -8,8 +7,10 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "report/csv_reader.hpp"
+#include "study/study_db.hpp"
 #include "stats_test_support.hpp"
 
 namespace psyface::test {
@@ -36,6 +37,7 @@ inline void load_csv_table(sqlite3* db, const std::filesystem::path& csv_path, c
   std::string cols;
   for (const auto& h : csv.header()) cols += (cols.empty() ? "" : ", ") + h;
   sql_exec(db, "BEGIN; CREATE TABLE " + name + "(" + cols + ")");
+  const std::string table = name.substr(name.find('.') + 1);
   while (csv.next()) {
     std::string values;
     for (size_t c = 0; c < csv.fields().size(); ++c) {
@@ -45,44 +47,47 @@ inline void load_csv_table(sqlite3* db, const std::filesystem::path& csv_path, c
       const bool number = !f.empty() && end && *end == '\0';
       values += (c ? ", " : "") + (number ? f : sql_quote(f));
     }
-    sql_exec(db, "INSERT INTO " + name + " VALUES(" + values + ")");
+    sql_exec(db, "INSERT INTO " + table + " VALUES(" + values + ")");
   }
   sql_exec(db, "COMMIT");
 }
 
-// DIR/study.sqlite with the contract's tables; sessions = those of the golden study's sessions.csv and
-// segments.csv; export views over the golden CSVs.
+// Measure columns of the golden study tables that the study database has (measure_catalog()).
+inline const std::vector<std::string> kFixtureSegmentMeasures{"mean_p_happy",    "mean_p_sad",       "mean_p_angry",
+                                                              "mean_p_fearful",  "mean_p_disgusted", "mean_p_surprised"};
+inline const std::vector<std::string> kFixtureSessionMeasures{"smile_share", "expressivity"};
+
+// DIR/study.sqlite made by the study layer (study::StudyDb: schema version 1, WAL); sessions = those of
+// the golden study's sessions.csv and segments.csv (status done); the golden measure rows stored in its
+// measures table, so the export views give the golden tables (measures kFixture*Measures; no sessions.csv
+// in DIR, so nothing is recomputed).
 inline std::filesystem::path make_study_db_fixture(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   const auto file = dir / "study.sqlite";
-  std::filesystem::remove(file);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  { study::StudyDb created(file, true); }
   sqlite3* db = nullptr;
   sqlite3_open(file.c_str(), &db);
-  const auto study = stats_golden_dir() / "study";
+  const auto golden = stats_golden_dir() / "study";
+  load_csv_table(db, golden / "sessions.csv", "temp.fx_sessions");
+  load_csv_table(db, golden / "windows.csv", "temp.fx_windows");
+  load_csv_table(db, golden / "segments.csv", "temp.fx_segments");
+  std::string seg_cols, ses_cols;
+  for (const auto& m : kFixtureSegmentMeasures) seg_cols += ", " + m;
+  for (const auto& m : kFixtureSessionMeasures) ses_cols += ", " + m;
   sql_exec(db, R"(
-CREATE TABLE sessions(session_id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, therapist_id TEXT,
-                      session_number INTEGER NOT NULL, date TEXT NOT NULL);
-CREATE TABLE ratings(
-  session_id TEXT NOT NULL REFERENCES sessions(session_id),
-  start_sec REAL NOT NULL, end_sec REAL NOT NULL,
-  rater TEXT NOT NULL,
-  ceas_mode INTEGER NOT NULL CHECK(ceas_mode BETWEEN 1 AND 7),
-  ceas_peak INTEGER NOT NULL CHECK(ceas_peak BETWEEN 1 AND 7),
-  primary_emotion TEXT,
-  source TEXT NOT NULL,
-  PRIMARY KEY(session_id, start_sec, end_sec, rater));
-CREATE TABLE outcomes(patient_id TEXT PRIMARY KEY, pre REAL, post REAL, dropout INTEGER, covariates_json TEXT,
-                      source TEXT NOT NULL);
-CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);)");
-  load_csv_table(db, study / "sessions.csv", "fx_sessions");
-  load_csv_table(db, study / "windows.csv", "fx_windows");
-  load_csv_table(db, study / "segments.csv", "fx_segments");
-  sql_exec(db, R"(
-INSERT INTO sessions SELECT DISTINCT session_id, patient_id, therapist_id, session_number, date FROM fx_sessions;
-INSERT OR IGNORE INTO sessions SELECT DISTINCT session_id, patient_id, NULL, session_number, '2024-01-01' FROM fx_segments;
-CREATE VIEW export_sessions AS SELECT * FROM fx_sessions;
-CREATE VIEW export_windows AS SELECT * FROM fx_windows;
-CREATE VIEW export_segments AS SELECT * FROM fx_segments;)");
+INSERT INTO sessions(session_id, patient_id, therapist_id, session_number, date, video, layout, patient, status)
+  SELECT DISTINCT session_id, patient_id, therapist_id, session_number, date, session_id || '.mp4', 'auto', 'left', 'done'
+  FROM fx_sessions;
+INSERT OR IGNORE INTO sessions(session_id, patient_id, session_number, date, video, layout, patient, status)
+  SELECT DISTINCT session_id, patient_id, session_number, '2024-01-01', session_id || '.mp4', 'auto', 'left', 'done'
+  FROM fx_segments;
+INSERT INTO measures(session_id, role, window_kind, window_index, start_sec, end_sec)" + ses_cols + R"()
+  SELECT session_id, role, 'session', 0, 0, 0)" + ses_cols + R"( FROM fx_sessions;
+INSERT INTO measures(session_id, role, window_kind, window_index, start_sec, end_sec)" + ses_cols + R"()
+  SELECT session_id, role, window_kind, window_index, start_sec, end_sec)" + ses_cols + R"( FROM fx_windows;
+INSERT INTO measures(session_id, role, window_kind, window_index, segment_label, start_sec, end_sec)" + seg_cols + R"()
+  SELECT session_id, role, 'segment', rowid, segment_label, start_sec, end_sec)" + seg_cols + R"( FROM fx_segments;)");
   sqlite3_close(db);
   return file;
 }

@@ -1,4 +1,4 @@
-// The study database as a source and the imports into it (on a fixture with the contract's schema).
+// The study database as a source and the imports into it (on a study database made by the study layer).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -64,16 +64,19 @@ TEST(StatsDatabase, DatabaseSourceGivesTheSameAnalysesAsTheCsvFiles) {
   EXPECT_TRUE(std::isnan(db_outcomes[4].post));  // P05: missing post stays missing
   EXPECT_EQ(db_outcomes[0].dropout, 1);
   EXPECT_EQ(db_outcomes[0].covariates["age"], 31.0);
-  const MeasureSelection all{};
-  const auto a_db = run_agreement(db_ratings, source.segment_measures(all), {});
-  const auto a_csv = run_agreement(csv_ratings, read_measure_table(study_csv("segments.csv"), all), {});
+  const MeasureSelection seg{test::kFixtureSegmentMeasures, "patient"};
+  const auto a_db = run_agreement(db_ratings, source.segment_measures(seg), {});
+  const auto a_csv = run_agreement(csv_ratings, read_measure_table(study_csv("segments.csv"), seg), {});
+  ASSERT_GT(a_db.tables[0].rows.size(), 0u);
   ASSERT_EQ(a_db.tables[0].rows.size(), a_csv.tables[0].rows.size());
   for (size_t i = 0; i < a_db.tables[0].rows.size(); ++i)
     EXPECT_NEAR(a_db.tables[0].rows[i].estimate, a_csv.tables[0].rows[i].estimate, 1e-12) << i;
-  MeasureTable sessions_csv = read_measure_table(study_csv("sessions.csv"), all);
-  append_measure_table(sessions_csv, read_measure_table(study_csv("windows.csv"), all));
-  const auto o_db = run_outcomes(db_outcomes, source.session_measures(all), {true});
+  const MeasureSelection ses{test::kFixtureSessionMeasures, "patient"};
+  MeasureTable sessions_csv = read_measure_table(study_csv("sessions.csv"), ses);
+  append_measure_table(sessions_csv, read_measure_table(study_csv("windows.csv"), ses));
+  const auto o_db = run_outcomes(db_outcomes, source.session_measures(ses), {true});
   const auto o_csv = run_outcomes(csv_outcomes, sessions_csv, {true});
+  ASSERT_EQ(o_db.tables.size(), o_csv.tables.size());
   for (size_t t = 0; t < o_db.tables.size(); ++t) {
     ASSERT_EQ(o_db.tables[t].rows.size(), o_csv.tables[t].rows.size()) << o_db.tables[t].name;
     for (size_t i = 0; i < o_db.tables[t].rows.size(); ++i) {
@@ -100,6 +103,31 @@ TEST(StatsDatabase, MissingDatabaseOrTablesAreInputErrors) {
     EXPECT_EQ(e.code(), ErrorCode::Input);
     EXPECT_NE(std::string(e.what()).find("not a psyface study database"), std::string::npos) << e.what();
   }
+  EXPECT_EQ(fs::file_size(dir / "study.sqlite"), 0u);  // refused without writing a schema into it
+  fs::remove_all(dir);
+}
+
+TEST(StatsDatabase, NewerSchemaVersionIsRefusedBeforeAnythingIsWritten) {
+  const auto dir = fixture_dir("newer");
+  const auto db = test::make_study_db_fixture(dir);
+  {
+    study::SqliteDb raw(db, false);
+    raw.exec("PRAGMA user_version=2");
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      if (attempt == 0) StudyDatabaseSource source(dir);
+      else import_ratings(dir, read_ratings_csv(study_csv("ratings.csv")));
+      ADD_FAILURE() << "a newer schema was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::Input);
+      EXPECT_NE(std::string(e.what()).find("has study schema version 2; this psyface reads version 1 (made by a newer "
+                                           "psyface: upgrade psyface)"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 0);
   fs::remove_all(dir);
 }
 
