@@ -36,9 +36,9 @@ struct StudyInputs {
   std::map<std::string, std::vector<measures::Segment>> segments;
 };
 
-StudyInputs read_inputs(const fs::path& dir) {
+StudyInputs read_inputs(const fs::path& dir, bool require_videos = true) {
   StudyInputs in;
-  in.manifest = read_sessions_csv(dir);
+  in.manifest = read_sessions_csv(dir, require_videos);
   in.config = read_study_config(dir);
   if (!in.config.segments_file.empty()) in.segments = read_segments_csv(dir / in.config.segments_file, in.manifest);
   return in;
@@ -407,7 +407,7 @@ StudyRunSummary run_study(const fs::path& dir, const StudyRunOptions& options, c
 int check_study(const fs::path& dir) { return static_cast<int>(read_inputs(dir).manifest.sessions.size()); }
 
 int refresh_measures(const fs::path& dir, const std::string& journal) {
-  StudyInputs in = read_inputs(dir);
+  StudyInputs in = read_inputs(dir, /*require_videos=*/false);  // only done sessions, from frames/
   StudyDb db(dir / "study.sqlite", false, journal);
   add_rated_segments(db, in);
   int n = 0;

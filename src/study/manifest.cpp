@@ -132,7 +132,7 @@ CsvFile split_csv(const std::string& input, const std::string& name, std::vector
   return out;
 }
 
-StudyManifest read_sessions_csv(const fs::path& dir) {
+StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
   const fs::path file = dir / "sessions.csv";
   const std::string name = file.string();
   if (!fs::exists(file)) throw Error(ErrorCode::Input, name + " not found (psyface study init " + dir.string() + " writes a template)");
@@ -181,7 +181,8 @@ StudyManifest read_sessions_csv(const fs::path& dir) {
     s.video = get("video");
     s.video_path = resolve(dir, s.video);
     if (s.video.empty()) problem("video", "empty");
-    else if (!fs::is_regular_file(s.video_path)) problem("video", "file not found: " + s.video_path.string());
+    else if (require_videos && !fs::is_regular_file(s.video_path))
+      problem("video", "file not found: " + s.video_path.string());
     if (col.count("layout") && !get("layout").empty()) s.layout = get("layout");
     if (s.layout != "auto" && s.layout != "split" && s.layout != "single" && s.layout != "two-cameras")
       problem("layout", "unknown layout '" + s.layout + "' (auto, split, single, two-cameras)");
@@ -190,7 +191,7 @@ StudyManifest read_sessions_csv(const fs::path& dir) {
     s.therapist_video = get("therapist_video");
     if (!s.therapist_video.empty()) {
       s.therapist_video_path = resolve(dir, s.therapist_video);
-      if (!fs::is_regular_file(s.therapist_video_path))
+      if (require_videos && !fs::is_regular_file(s.therapist_video_path))
         problem("therapist_video", "file not found: " + s.therapist_video_path.string());
       if (s.layout == "auto") s.layout = "two-cameras";
       if (s.layout != "two-cameras") problem("layout", "a session with therapist_video has layout two-cameras");

@@ -47,9 +47,11 @@ struct CsvFile {
 };
 CsvFile split_csv(const std::string& text, const std::string& name, std::vector<std::string>& problems);
 
-// requires: dir/sessions.csv exists. ensures: every row valid, videos exist, IDs unique.
+// requires: dir/sessions.csv exists. ensures: every row valid, IDs unique, and (require_videos) the videos
+// exist. Measures, exports and statistics work from the stored per-frame tables, so they pass false: a study
+// whose videos were archived after analysis stays usable.
 // throws: Error(Input) whose message lists every problem as "<file>:<line>:<column>: <what>".
-StudyManifest read_sessions_csv(const std::filesystem::path& dir);
+StudyManifest read_sessions_csv(const std::filesystem::path& dir, bool require_videos = true);
 
 // "90", "90.5", "1:30", "01:01:30.5" -> seconds. false when it does not parse.
 bool parse_time_sec(const std::string& text, double& seconds);

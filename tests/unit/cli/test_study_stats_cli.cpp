@@ -223,6 +223,15 @@ TEST(StudyStatsCli, RealStudyDatabaseEqualsTheCsvRoute) {
   EXPECT_TRUE(file_bytes(dir / "study.sqlite") == before) << "study.sqlite changed";
   EXPECT_TRUE(file_bytes(dir / "study.sqlite-wal") == before_wal) << "study.sqlite-wal changed";
 
+  // videos archived after analysis: exports and statistics work from frames/ and still run
+  fs::remove_all(dir / "videos");
+  r = test::run("study export " + dir.string() + " -o " + (dir / "export_archived").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(file_bytes(dir / "export_archived" / "segments.csv") == file_bytes(dir / "export" / "segments.csv"));
+  r = test::run("stats outcomes" + measures + study + " -o " + (dir / "out_archived").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_same_tables(dir / "out_archived", dir / "out_db");
+
   // a database of a newer schema version is refused by every stats command, unchanged
   {
     study::SqliteDb raw(dir / "study.sqlite", false);
