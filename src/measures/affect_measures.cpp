@@ -283,15 +283,22 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
   if (dyad) {
     shared = shared_smile_starts(contexts[0], contexts[1], o.shared_smile_tolerance_sec);
     const size_t bins = static_cast<size_t>(std::ceil(end * o.synchrony_rate_hz));
-    SynchronyOptions so;
-    so.n_surrogates = o.synchrony_surrogates;
-    try {
-      const auto r = compute_synchrony(binned_smile(table.patient, o.synchrony_rate_hz, bins),
-                                       binned_smile(table.therapist, o.synchrony_rate_hz, bins), o.synchrony_rate_hz, so);
-      synchrony = r.summary.synchrony;
-      synchrony_p = r.summary.surrogate.p_value;
-    } catch (const Error&) {
-      // too short for one window (or for the surrogate segments): synchrony stays NA
+    const auto patient = binned_smile(table.patient, o.synchrony_rate_hz, bins);
+    const auto therapist = binned_smile(table.therapist, o.synchrony_rate_hz, bins);
+    // Too short for the surrogate segments: the synchrony value without a p-value; too short for one
+    // window: both NA. Only input (length) errors mean NA; a bad option is an error.
+    for (const int surrogates : {o.synchrony_surrogates, 0}) {
+      SynchronyOptions so;
+      so.n_surrogates = surrogates;
+      try {
+        const auto r = compute_synchrony(patient, therapist, o.synchrony_rate_hz, so);
+        synchrony = r.summary.synchrony;
+        if (surrogates > 0) synchrony_p = r.summary.surrogate.p_value;
+        break;
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::Input) throw;
+      }
+      if (surrogates == 0) break;
     }
   }
   std::vector<RoleWindowMeasures> rows;

@@ -29,6 +29,9 @@ double pearson_r(const std::vector<double>& a, const std::vector<double>& b, std
     saa += (a[i] - ma) * (a[i] - ma);
     sbb += (b[i] - mb) * (b[i] - mb);
   }
+  // a constant like 0.1 leaves ~1e-34 around its rounded mean: test for no variance exactly
+  if (std::all_of(a.begin(), a.end(), [&](double v) { return v == a.front(); })) saa = 0;
+  if (std::all_of(b.begin(), b.end(), [&](double v) { return v == b.front(); })) sbb = 0;
   if (!(saa > 0) || !(sbb > 0)) {
     note = saa > 0 ? "the human/outcome values have no variance" : "the measure has no variance";
     if (!(saa > 0) && !(sbb > 0)) note = "neither variable varies";

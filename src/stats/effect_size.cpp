@@ -13,9 +13,15 @@ GroupSummary summarize(std::span<const double> x) {
   for (double v : x)
     if (std::isfinite(v)) sum += v, ++s.n;
   s.mean = s.n > 0 ? sum / static_cast<double>(s.n) : std::numeric_limits<double>::quiet_NaN();
-  double ss = 0;
+  double ss = 0, first = std::numeric_limits<double>::quiet_NaN();
+  bool all_equal = true;
   for (double v : x)
-    if (std::isfinite(v)) ss += (v - s.mean) * (v - s.mean);
+    if (std::isfinite(v)) {
+      ss += (v - s.mean) * (v - s.mean);
+      if (std::isnan(first)) first = v;
+      all_equal = all_equal && v == first;
+    }
+  if (all_equal) ss = 0;  // a constant like 0.1 leaves ~1e-34 around its rounded mean: no variance is 0
   s.sd = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : std::numeric_limits<double>::quiet_NaN();
   return s;
 }

@@ -35,12 +35,17 @@ IccResult icc_two_way_random(const std::vector<std::vector<double>>& ratings, do
       grand += ratings[i][j] / (n * k);
     }
   }
-  double ss_rows = 0, ss_cols = 0, ss_total = 0;
+  double ss_rows = 0, ss_cols = 0, ss_total = 0, ss_error = 0;
   for (double m : row_mean) ss_rows += k * (m - grand) * (m - grand);
   for (double m : col_mean) ss_cols += n * (m - grand) * (m - grand);
-  for (const auto& row : ratings)
-    for (double v : row) ss_total += (v - grand) * (v - grand);
-  const double ss_error = std::max(0.0, ss_total - ss_rows - ss_cols);
+  for (size_t i = 0; i < ratings.size(); ++i)
+    for (size_t j = 0; j < ratings[i].size(); ++j) {
+      const double v = ratings[i][j], e = v - row_mean[i] - col_mean[j] + grand;
+      ss_total += (v - grand) * (v - grand);
+      ss_error += e * e;  // directly, not as a difference of sums: perfect agreement gives ~0, not noise
+    }
+  // rounding in the means leaves ~1e-30 where the residual is exactly zero
+  if (ss_error <= 1e-12 * ss_total) ss_error = 0;
   r.df1 = n - 1;
   r.df2 = (n - 1) * (k - 1);
   r.ms_rows = ss_rows / r.df1;
@@ -48,12 +53,15 @@ IccResult icc_two_way_random(const std::vector<std::vector<double>>& ratings, do
   r.ms_error = ss_error / r.df2;
   const double msr = r.ms_rows, msc = r.ms_raters, mse = r.ms_error;
   if (!(ss_total > 0)) return set_nan("all ratings are equal: no variance to partition");
-  if (!(mse > 0)) {
-    auto out = set_nan("no residual variance (the raters differ only by constants): F undefined");
-    return out;
-  }
   r.icc_single = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n);
   r.icc_average = (msr - mse) / (msr + (msc - mse) / n);
+  if (!(mse > 0)) {  // the ICCs are defined (1 when the raters agree exactly); F and its CI are not
+    r.f = r.p = kNaN;
+    r.icc_single_low = r.icc_single_high = r.icc_average_low = r.icc_average_high = kNaN;
+    r.note = msc > 0 ? "no residual variance (the raters differ only by constants): F test and CI undefined"
+                     : "the raters agree exactly: F test and CI undefined";
+    return r;
+  }
   r.f = msr / mse;
   r.p = f_upper_p(r.f, r.df1, r.df2);
   // McGraw & Wong (1996) CI for ICC(A,1) with Satterthwaite df v; ICC(A,k) via Spearman-Brown.

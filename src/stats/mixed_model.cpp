@@ -114,6 +114,10 @@ MixedModelFit fit_random_intercept(const Eigen::MatrixXd& X, std::span<const dou
     fit.note = "one patient only: no patient variance can be estimated";
     return fit;
   }
+  if (fit.n_groups == fit.n_obs) {  // the REML criterion does not depend on theta then; lme4 refuses too
+    fit.note = "each patient has one row: patient and residual variance cannot be separated";
+    return fit;
+  }
   Eigen::FullPivLU<Eigen::MatrixXd> lu(d.X);
   if (lu.rank() < p) {
     fit.note = "the fixed effects are collinear (e.g. a measure or group without variance)";

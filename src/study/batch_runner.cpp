@@ -203,10 +203,7 @@ class Runner {
   }
 
  private:
-  bool stale(const SessionState& s) const {
-    if (s.claim_host == host_) return !process_alive(s.claim_pid);
-    return s.lease_until < unix_now();
-  }
+  bool stale(const SessionState& s) const { return claim_is_stale(s, host_); }
 
   // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed),
   // sessions held by a live process counted elsewhere, the rest queued.

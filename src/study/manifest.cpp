@@ -316,7 +316,11 @@ StudyConfig read_study_config(const fs::path& dir) {
     if (!known) problems.push_back(where + "unknown key '" + key + "'");
   });
   if (!problems.empty()) throw_problems(file.string() + " is not valid", problems, file.string().size());
-  measures::check_measure_options(config.measures);
+  try {
+    measures::check_measure_options(config.measures);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::Input, file.string() + ": " + e.what());
+  }
   return config;
 }
 

@@ -1,5 +1,6 @@
 // Study database (see study_db.hpp; schema in docs/study.md).
 #include "study/study_db.hpp"
+#include "study/child_process.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -83,19 +84,24 @@ CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIEW export_sessions AS
   SELECT s.session_id, s.patient_id, s.therapist_id, s.session_number, s.date, m.role)" +
          measure_columns_sql("m.") + R"(
-  FROM measures m JOIN sessions s USING(session_id) WHERE m.window_kind = 'session';
+  FROM measures m JOIN sessions s USING(session_id) WHERE s.status = 'done' AND m.window_kind = 'session';
 CREATE VIEW export_windows AS
   SELECT s.session_id, s.patient_id, s.session_number, m.role, m.window_kind, m.window_index, m.start_sec, m.end_sec)" +
          measure_columns_sql("m.") + R"(
-  FROM measures m JOIN sessions s USING(session_id) WHERE m.window_kind IN ('fixed','first','rest');
+  FROM measures m JOIN sessions s USING(session_id) WHERE s.status = 'done' AND m.window_kind IN ('fixed','first','rest');
 CREATE VIEW export_segments AS
   SELECT s.session_id, s.patient_id, s.session_number, m.role, m.segment_label, m.start_sec, m.end_sec)" +
          measure_columns_sql("m.") + R"(
-  FROM measures m JOIN sessions s USING(session_id) WHERE m.window_kind = 'segment';
+  FROM measures m JOIN sessions s USING(session_id) WHERE s.status = 'done' AND m.window_kind = 'segment';
 )";
 }
 
 }  // namespace
+
+bool claim_is_stale(const SessionState& s, const std::string& this_host) {
+  if (s.lease_until < unix_now()) return true;
+  return s.claim_host == this_host && !process_alive(s.claim_pid);
+}
 
 std::string new_token() {
   static thread_local std::mt19937_64 rng(std::random_device{}() ^

@@ -102,6 +102,10 @@ class StudyDb {
 std::string new_token();
 // Unix time in seconds.
 double unix_now();
+
+// A `running` claim whose process is gone (same host) or whose lease ran out (any host: leases are renewed
+// every quarter lease while the process lives, so an expired lease also catches a reused pid).
+bool claim_is_stale(const SessionState& s, const std::string& this_host);
 std::string utc_now_iso8601();
 
 }  // namespace psyface::study

@@ -156,7 +156,7 @@ std::vector<StatusLine> study_status(const fs::path& dir, const std::string& jou
     if (s.status == "failed") {
       l.detail = s.error;
     } else if (s.status == "running") {
-      const bool gone = s.claim_host == host ? !process_alive(s.claim_pid) : s.lease_until < unix_now();
+      const bool gone = claim_is_stale(s, host);
       l.detail = "by pid " + std::to_string(s.claim_pid) + " on " + s.claim_host +
                  (gone ? " (process gone: the next run redoes it)" : "");
       if (gone) l.status = "pending";

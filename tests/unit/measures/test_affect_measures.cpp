@@ -243,3 +243,24 @@ TEST(AffectMeasures, RejectsInvalidOptions) {
   o.window_min = 0;
   EXPECT_THROW(check_measure_options(o), Error);
 }
+
+// A 2-minute dyad: long enough for synchrony (one 30-s window plus two 5-s lags) but too short for the
+// 10 surrogate segments of 30 s the p-value needs: synchrony is reported, its p-value is NA. 30 s is too
+// short for either.
+TEST(AffectMeasures, SynchronyWithoutPValueWhenTooShortForSurrogates) {
+  auto dyad = [](double seconds) {
+    std::vector<RoleFrame> a, b;
+    for (int i = 0; i < static_cast<int>(seconds * 5); ++i) {
+      const double t = i * 0.2, smile = 0.5 + 0.4 * std::sin(t / 3.0);
+      a.push_back(face(t, kNeutral, smile));
+      b.push_back(face(t, kNeutral, 0.5 + 0.4 * std::sin((t - 1.0) / 3.0)));
+    }
+    return RoleTable{series("patient", a, 0.2), series("therapist", b, 0.2)};
+  };
+  MeasureOptions o;  // 200 surrogates by default
+  const auto& p = row(compute_measures(dyad(120), {}, o), "session", "patient");
+  EXPECT_GT(value(p, "synchrony_smile"), 0.5);
+  EXPECT_TRUE(std::isnan(value(p, "synchrony_p")));
+  const auto& short_session = row(compute_measures(dyad(30), {}, o), "session", "patient");
+  EXPECT_TRUE(std::isnan(value(short_session, "synchrony_smile")));
+}

@@ -87,9 +87,42 @@ TEST(StatsDegenerate, GroupsThatAreEmptyTooSmallOrFlat) {
   EXPECT_NE(separated.note.find("complete separation"), std::string::npos);
 }
 
+TEST(StatsDegenerate, ConstantsThatAreNotExactInBinaryHaveNoVariance) {
+  const std::vector<double> a = {0.1, 0.1, 0.1}, b = {0.2, 0.2, 0.2}, c = {0.7, 0.7, 0.7, 0.7}, x = {1, 2, 3, 4};
+  const WelchResult w = welch_t(a, b);
+  EXPECT_TRUE(std::isnan(w.t)) << w.t;
+  EXPECT_NE(w.note.find("no variance"), std::string::npos) << w.note;
+  const EffectSize d = cohens_d(a, b);
+  EXPECT_TRUE(std::isnan(d.d)) << d.d;
+  EXPECT_NE(d.note.find("no variance"), std::string::npos) << d.note;
+  EXPECT_EQ(summarize(c).sd, 0.0);
+  const CorrelationResult r = pearson(c, x);
+  EXPECT_TRUE(std::isnan(r.r)) << r.r;
+  EXPECT_NE(r.note.find("no variance"), std::string::npos) << r.note;
+}
+
+TEST(StatsDegenerate, MixedModelWithOneRowPerPatientIsNotFitted) {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6}, y = {2.1, 3.9, 6.2, 7.8, 10.1, 12.2};
+  const std::vector<int> patient = {1, 2, 3, 4, 5, 6};
+  const MixedModelFit fit = fit_random_intercept(design_with_intercept(x), y, patient);
+  EXPECT_FALSE(fit.ok());
+  EXPECT_NE(fit.note.find("each patient has one row"), std::string::npos) << fit.note;
+}
+
 TEST(StatsDegenerate, IccAndKappaWithoutVariance) {
   EXPECT_NE(icc_two_way_random({{3, 3}, {3, 3}, {3, 3}}).note.find("all ratings are equal"), std::string::npos);
   EXPECT_NE(icc_two_way_random({{3, 4}}).note.find("at least 2 segments"), std::string::npos);
+  // No residual variance: the ICCs stay defined (psych::ICC on these: ICC2 0.8888889, ICC2k 0.9411765),
+  // the F test and the CIs are not; exact agreement is ICC 1 (values that are not exact in binary too).
+  const IccResult shifted = icc_two_way_random({{1, 2}, {3, 4}, {5, 6}});
+  EXPECT_NEAR(shifted.icc_single, 8.0 / 9.0, 1e-12);
+  EXPECT_NEAR(shifted.icc_average, 0.9411765, 1e-7);
+  EXPECT_TRUE(std::isnan(shifted.f) && std::isnan(shifted.icc_single_low));
+  EXPECT_NE(shifted.note.find("differ only by constants"), std::string::npos);
+  const IccResult same = icc_two_way_random({{0.1, 0.1}, {0.7, 0.7}, {0.3, 0.3}});
+  EXPECT_NEAR(same.icc_single, 1.0, 1e-12);
+  EXPECT_NEAR(same.icc_average, 1.0, 1e-12);
+  EXPECT_NE(same.note.find("agree exactly"), std::string::npos);
   const auto k = cohen_kappa(std::vector<int>{1, 1, 1}, std::vector<int>{1, 1, 1}, 6);
   EXPECT_TRUE(std::isnan(k.kappa));
   EXPECT_NE(k.note.find("chance agreement is 1"), std::string::npos);

@@ -1,4 +1,6 @@
 // sessions.csv, segments and study.conf validation: every problem with file, line and column.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "psyface/error.hpp"
@@ -144,6 +146,32 @@ TEST(StudyManifest, ConfigKeysAndErrors) {
     expect_has(e.what(), "study.conf:1: smile_threshold: 'high' is not a number");
     expect_has(e.what(), "study.conf:2: unknown key 'window'");
   }
+  s.write("study.conf", "window_min = 0\n");  // parses, but an invalid measure option: an input error naming the file
+  try {
+    read_study_config(s.dir());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    expect_has(e.what(), "study.conf: ");
+    expect_has(e.what(), "window_min");
+  }
+}
+
+TEST(StudyDatabase, ClaimIsStaleWhenItsProcessIsGoneOrItsLeaseRanOut) {
+  SessionState s;
+  s.status = "running";
+  s.claim_host = "this-host";
+  s.claim_pid = ::getpid();  // alive
+  s.lease_until = unix_now() + 600;
+  EXPECT_FALSE(claim_is_stale(s, "this-host"));
+  EXPECT_FALSE(claim_is_stale(s, "other-host"));
+  s.lease_until = unix_now() - 1;  // a live pid with an expired lease: the pid was reused by another process
+  EXPECT_TRUE(claim_is_stale(s, "this-host"));
+  EXPECT_TRUE(claim_is_stale(s, "other-host"));
+  s.lease_until = unix_now() + 600;
+  s.claim_pid = 0x7ffffff0;  // no such process on this host; another host cannot tell before the lease ends
+  EXPECT_TRUE(claim_is_stale(s, "this-host"));
+  EXPECT_FALSE(claim_is_stale(s, "other-host"));
 }
 
 TEST(StudyDatabase, CreatesSchemaV1AndRefusesOtherVersions) {
