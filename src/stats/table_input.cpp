@@ -16,7 +16,8 @@ bool is_na(const std::string& s) { return s.empty() || s == "NA" || s == "NaN" |
 std::optional<double> to_number(const std::string& s) {
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  // "inf" and "-nan" parse, but are no measurement: reported as not a number, never silently dropped
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 

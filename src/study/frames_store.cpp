@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <vector>
 
@@ -13,23 +14,36 @@
 namespace psyface::study {
 namespace fs = std::filesystem;
 
+// zlib counts in 32-bit uInt: feed input and take output in chunks, so tables over 4 GiB are whole.
+constexpr size_t kZlibChunk = 1 << 20;
+
 std::string store_frames_table(const fs::path& csv, const fs::path& gz) {
   const std::string text = util::read_file(csv);
-  uLongf bound = compressBound(text.size()) + 64;
   // gzip container (windowBits 15 + 16) so `zcat` reads the file directly.
   z_stream z{};
   if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error(ErrorCode::Internal, "zlib deflateInit2 failed");
-  std::string out(bound, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const size_t n = z.total_out;
+  std::string out;
+  std::vector<char> buf(kZlibChunk);
+  size_t pos = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (z.avail_in == 0 && pos < text.size()) {
+      const size_t n = std::min(kZlibChunk, text.size() - pos);
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data() + pos));
+      z.avail_in = static_cast<uInt>(n);
+      pos += n;
+    }
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = static_cast<uInt>(buf.size());
+    rc = deflate(&z, pos == text.size() ? Z_FINISH : Z_NO_FLUSH);
+    if (rc == Z_STREAM_ERROR) {
+      deflateEnd(&z);
+      throw Error(ErrorCode::Internal, "zlib deflate failed for " + csv.string());
+    }
+    out.append(buf.data(), buf.size() - z.avail_out);
+  }
   deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw Error(ErrorCode::Internal, "zlib deflate failed for " + csv.string());
-  out.resize(n);
   fs::create_directories(gz.parent_path());
   util::write_file_atomic(gz, out);
   return util::sha256_bytes(out);
@@ -42,11 +56,16 @@ std::string load_frames_table(const fs::path& gz, const std::string& expected_sh
   z_stream z{};
   if (inflateInit2(&z, 15 + 32) != Z_OK) throw Error(ErrorCode::Internal, "zlib inflateInit2 failed");
   std::string out;
-  std::vector<char> buf(1 << 20);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
+  std::vector<char> buf(kZlibChunk);
+  size_t pos = 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
+    if (z.avail_in == 0 && pos < data.size()) {
+      const size_t n = std::min(kZlibChunk, data.size() - pos);
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + pos));
+      z.avail_in = static_cast<uInt>(n);
+      pos += n;
+    }
     z.next_out = reinterpret_cast<Bytef*>(buf.data());
     z.avail_out = static_cast<uInt>(buf.size());
     rc = inflate(&z, Z_NO_FLUSH);
@@ -55,7 +74,7 @@ std::string load_frames_table(const fs::path& gz, const std::string& expected_sh
       throw Error(ErrorCode::Input, gz.string() + ": not a valid gzip file");
     }
     out.append(buf.data(), buf.size() - z.avail_out);
-    if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
+    if (rc == Z_OK && z.avail_in == 0 && pos == data.size() && z.avail_out != 0) {
       inflateEnd(&z);
       throw Error(ErrorCode::Input, gz.string() + ": truncated gzip file");
     }

@@ -152,6 +152,9 @@ TEST(StatsInputs, OutcomesWithMissingPostDropoutAndCovariates) {
   const auto bad = write_temp("outcomes_bad.csv", "patient_id,pre,post,dropout\nP1,30,12,0\nP2,28,x,2\n");
   EXPECT_NE(input_error([&] { read_outcomes_csv(bad); }).find("outcomes_bad.csv line 3: column 3 (post): \"x\" is not a number"),
             std::string::npos);
+  const auto inf = write_temp("outcomes_inf.csv", "patient_id,pre,post\nP1,30,12\nP2,inf,20\n");
+  EXPECT_NE(input_error([&] { read_outcomes_csv(inf); }).find("outcomes_inf.csv line 3: column 2 (pre): \"inf\" is not a number"),
+            std::string::npos);
   const auto dup = write_temp("outcomes_dup.csv", "patient_id,pre,post\nP1,30,12\nP1,28,20\n");
   EXPECT_NE(input_error([&] { read_outcomes_csv(dup); }).find("line 3: column 1 (patient_id): duplicate patient"),
             std::string::npos);
