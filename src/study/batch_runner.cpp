@@ -296,9 +296,16 @@ class Runner {
     }
   }
 
+  // Another process took the session over after this run's lease ran out: its result stands, ours is dropped.
+  void lost_claim(const Job& job) {
+    fs::remove_all(job.tmp);
+    ++summary_.elsewhere, ++progress_.elsewhere;
+    message(job.plan.session->session_id + ": taken over by another process (lease expired); this run's result dropped");
+  }
+
   void fail(const Job& job, int exit_code, const std::string& error, const std::string& warnings, double sec) {
     const std::string& id = job.plan.session->session_id;
-    db_.finish_failed(id, job.run_id, exit_code, error, warnings, sec);
+    if (!db_.finish_failed(id, job.run_id, exit_code, error, warnings, sec)) return lost_claim(job);
     fs::remove_all(job.tmp);
     ++summary_.failed, ++progress_.failed;
     summary_.failures.emplace_back(id, error);
@@ -340,7 +347,8 @@ class Runner {
       const auto rows = session_measures(util::read_file(csv), csv.string(), in_, s.session_id);
       // measures_sec: everything after the child ended (storing the table, sidecar, measures)
       const double measures_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - exited).count();
-      db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec);
+      if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec))
+        return lost_claim(job);
       fs::remove_all(job.tmp);
       ++summary_.analysed, ++progress_.done;
       progress_.video_hours_done += out.duration_sec / 3600;

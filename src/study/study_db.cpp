@@ -267,41 +267,54 @@ void write_measures(SqliteDb& db, const std::string& id, const std::vector<measu
 }
 }  // namespace
 
-void StudyDb::finish_done(const std::string& id, int64_t run_id, const AnalysisOutcome& o,
+// The session was taken over (its lease ran out while this run was alive): this run's result is dropped,
+// the run is marked interrupted, and the new owner's state is left as it is.
+bool StudyDb::lose_claim(Transaction& t, int64_t run_id) {
+  Statement r(db_, "UPDATE runs SET status='interrupted', finished_at=?, error=? WHERE run_id=?");
+  r.bind(1, utc_now_iso8601()).bind(2, std::string("claim taken over by another process (lease expired)")).bind(3, run_id).run();
+  t.commit();
+  return false;
+}
+
+bool StudyDb::finish_done(const std::string& id, int64_t run_id, const AnalysisOutcome& o,
                           const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
                           double measures_sec) {
   Transaction t(db_);
   Statement s(db_, R"(UPDATE sessions SET status='done', fingerprint=?, options_hash=?, measures_hash=?, frames_file=?,
                       frames_sha256=?, duration_sec=?, error=NULL, warnings=?, claim_token=NULL, claim_host=NULL,
-                      claim_pid=NULL, lease_until=NULL WHERE session_id=?)");
+                      claim_pid=NULL, lease_until=NULL WHERE session_id=? AND status='running' AND last_run_id=?)");
   s.bind(1, o.fingerprint).bind(2, o.options_hash).bind(3, measures_hash).bind(4, o.frames_file).bind(5, o.frames_sha256);
-  s.bind(6, o.duration_sec).bind(7, o.warnings).bind(8, id).run();
+  s.bind(6, o.duration_sec).bind(7, o.warnings).bind(8, id).bind(9, run_id).run();
+  if (db_.changes() != 1) return lose_claim(t, run_id);
   write_measures(db_, id, rows);
   Statement r(db_, R"(UPDATE runs SET status='done', finished_at=?, analyse_sec=?, measures_sec=?, exit_code=0,
                       model_checksums=?, warnings=? WHERE run_id=?)");
   r.bind(1, utc_now_iso8601()).bind(2, o.analyse_sec).bind(3, measures_sec).bind(4, o.model_checksums);
   r.bind(5, o.warnings).bind(6, run_id).run();
   t.commit();
+  return true;
 }
 
-void StudyDb::finish_failed(const std::string& id, int64_t run_id, int exit_code, const std::string& error,
+bool StudyDb::finish_failed(const std::string& id, int64_t run_id, int exit_code, const std::string& error,
                             const std::string& warnings, double analyse_sec) {
   Transaction t(db_);
   Statement s(db_, R"(UPDATE sessions SET status='failed', error=?, warnings=?, claim_token=NULL, claim_host=NULL,
-                      claim_pid=NULL, lease_until=NULL WHERE session_id=?)");
-  s.bind(1, error).bind(2, warnings).bind(3, id).run();
+                      claim_pid=NULL, lease_until=NULL WHERE session_id=? AND status='running' AND last_run_id=?)");
+  s.bind(1, error).bind(2, warnings).bind(3, id).bind(4, run_id).run();
+  if (db_.changes() != 1) return lose_claim(t, run_id);
   Statement d(db_, "DELETE FROM measures WHERE session_id=?");
   d.bind(1, id).run();
   Statement r(db_, "UPDATE runs SET status='failed', finished_at=?, analyse_sec=?, exit_code=?, error=?, warnings=? WHERE run_id=?");
   r.bind(1, utc_now_iso8601()).bind(2, analyse_sec).bind(3, exit_code).bind(4, error).bind(5, warnings).bind(6, run_id).run();
   t.commit();
+  return true;
 }
 
 void StudyDb::release(const std::string& id, int64_t run_id) {
   Transaction t(db_);
   Statement s(db_, R"(UPDATE sessions SET status='pending', claim_token=NULL, claim_host=NULL, claim_pid=NULL,
-                      lease_until=NULL WHERE session_id=?)");
-  s.bind(1, id).run();
+                      lease_until=NULL WHERE session_id=? AND status='running' AND last_run_id=?)");
+  s.bind(1, id).bind(2, run_id).run();  // no row: taken over meanwhile, the new owner keeps it
   Statement r(db_, "UPDATE runs SET status='interrupted', finished_at=? WHERE run_id=?");
   r.bind(1, utc_now_iso8601()).bind(2, run_id).run();
   t.commit();

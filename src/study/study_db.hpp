@@ -69,10 +69,12 @@ class StudyDb {
                 const std::string& options_hash, const std::string& options_json);
 
   // Completes a claimed session: analysis facts, its measures and the run row, in one transaction.
-  void finish_done(const std::string& session_id, int64_t run_id, const AnalysisOutcome& outcome,
+  // finish_done / finish_failed return false (and write only the run row, as interrupted) when the session is no
+  // longer held by run_id: its lease ran out and another process took it over.
+  bool finish_done(const std::string& session_id, int64_t run_id, const AnalysisOutcome& outcome,
                    const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
                    double measures_sec);
-  void finish_failed(const std::string& session_id, int64_t run_id, int exit_code, const std::string& error,
+  bool finish_failed(const std::string& session_id, int64_t run_id, int exit_code, const std::string& error,
                      const std::string& warnings, double analyse_sec);
   // Gives a claimed session back (this process is stopping): status pending, the run interrupted.
   void release(const std::string& session_id, int64_t run_id);
@@ -95,6 +97,7 @@ class StudyDb {
   // ensures: true when the (empty) database needs schema v1; throws Error(Input) for any other database.
   bool check_schema(bool create);
   void create_schema();
+  bool lose_claim(Transaction& t, int64_t run_id);
   SqliteDb db_;
 };
 

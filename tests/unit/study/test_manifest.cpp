@@ -226,7 +226,12 @@ TEST(StudyDatabase, ClaimIsCompareAndSwap) {
   const int64_t run2 = db.claim("S1", "tok1", {"tok3", "h", 3, 0}, "oh", "{}");
   EXPECT_GT(run2, run);
   EXPECT_EQ(db.count_runs("S1", "interrupted"), 1);
-  db.finish_failed("S1", run2, 3, "not a video", "", 0.1);
+  // the first run ends late, after the take-over: its result is dropped, the new owner's claim stands
+  EXPECT_FALSE(db.finish_failed("S1", run, 3, "late failure", "", 0.1));
+  db.release("S1", run);
+  EXPECT_EQ(db.session("S1")->status, "running");
+  EXPECT_EQ(db.session("S1")->claim_token, "tok3");
+  EXPECT_TRUE(db.finish_failed("S1", run2, 3, "not a video", "", 0.1));
   EXPECT_EQ(db.session("S1")->status, "failed");
   EXPECT_EQ(db.session("S1")->error, "not a video");
   EXPECT_EQ(db.count_runs("S1", "failed"), 1);
