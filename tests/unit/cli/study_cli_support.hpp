@@ -16,30 +16,12 @@
 #include <vector>
 
 #include "../test_paths.hpp"
+#include "cli_test_support.hpp"
 #include "util/atomic_file.hpp"
 
 namespace psyface::test {
 
 namespace fs = std::filesystem;
-
-struct StudyResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-inline StudyResult run_psyface(const std::string& args) {
-  const fs::path tmp = fs::temp_directory_path() / ("psyface-study-run-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  const std::string cmd = psyface_bin().string() + " " + args + " >" + (tmp / "out").string() + " 2>" +
-                          (tmp / "err").string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  StudyResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = util::read_file(tmp / "out");
-  r.err = util::read_file(tmp / "err");
-  fs::remove_all(tmp);
-  return r;
-}
 
 // Starts psyface in the background (stdout/stderr to `log`); returns its pid.
 inline pid_t start_psyface(const std::vector<std::string>& args, const fs::path& log) {

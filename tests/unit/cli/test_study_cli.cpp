@@ -79,16 +79,16 @@ struct Reference {
 Reference reference_run() {
   Reference r;
   r.dir = make_study("reference");
-  const auto run = run_psyface("study run " + r.dir.string() + " --jobs 2 " + study_run_args());
-  EXPECT_EQ(run.exit_code, 1) << run.err;  // two sessions fail
-  EXPECT_EQ(run_psyface("study export " + r.dir.string()).exit_code, 0);
+  const auto result = run("study run " + r.dir.string() + " --jobs 2 " + study_run_args());
+  EXPECT_EQ(result.exit_code, 1) << result.err;  // two sessions fail
+  EXPECT_EQ(run("study export " + r.dir.string()).exit_code, 0);
   r.exports = read_exports(r.dir);
   return r;
 }
 
 TEST(StudyCli, HelpOnEveryStudyCommand) {
   for (const char* c : {"study", "study init", "study run", "study status", "study export"}) {
-    const auto r = run_psyface(std::string(c) + " --help");
+    const auto r = run(std::string(c) + " --help");
     EXPECT_EQ(r.exit_code, 0) << c;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << c;
   }
@@ -97,11 +97,11 @@ TEST(StudyCli, HelpOnEveryStudyCommand) {
 TEST(StudyCli, InitWritesTemplatesThatValidate) {
   const fs::path dir = fs::temp_directory_path() / ("psyface-study-init-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  ASSERT_EQ(run_psyface("study init " + dir.string()).exit_code, 0);
+  ASSERT_EQ(run("study init " + dir.string()).exit_code, 0);
   EXPECT_TRUE(fs::exists(dir / "sessions.csv"));
   EXPECT_TRUE(fs::exists(dir / "study.conf"));
   // the template lists no session yet: run says so with the file name, and no database is created
-  const auto r = run_psyface("study run " + dir.string() + " --quiet");
+  const auto r = run("study run " + dir.string() + " --quiet");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("sessions.csv: no sessions listed"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "study.sqlite"));
@@ -111,7 +111,7 @@ TEST(StudyCli, InitWritesTemplatesThatValidate) {
 TEST(StudyCli, SixSessionsBadOnesReportedRestComplete) {
   REQUIRE_STUDY_INPUTS();
   const Reference ref = reference_run();
-  const auto status = run_psyface("study status " + ref.dir.string());
+  const auto status = run("study status " + ref.dir.string());
   EXPECT_EQ(status.exit_code, 1) << status.out;
   EXPECT_NE(status.out.find("6 sessions: 4 done, 2 failed, 0 pending"), std::string::npos) << status.out;
   // the reasons: the truncated file and the text file
@@ -143,7 +143,7 @@ TEST(StudyCli, SixSessionsBadOnesReportedRestComplete) {
   EXPECT_NE(ref.exports.at("session_info.csv").find("P01-S01,done,Bern"), std::string::npos);
   EXPECT_NE(ref.exports.at("data_dictionary.csv").find("sessions.csv,valid_share,real,,"), std::string::npos);
   // a second run does nothing but retry the two failed sessions
-  const auto again = run_psyface("study run " + ref.dir.string() + " --jobs 2 " + study_run_args());
+  const auto again = run("study run " + ref.dir.string() + " --jobs 2 " + study_run_args());
   EXPECT_NE(again.err.find("0 analysed, 2 failed, 4 unchanged"), std::string::npos) << again.err;
   fs::remove_all(ref.dir);
 }
@@ -180,10 +180,10 @@ TEST(StudyCli, KilledRunResumesToIdenticalExports) {
   const int64_t done_before = query_int(killed, "SELECT count(*) FROM sessions WHERE status='done'");
   EXPECT_LT(done_before, 4) << "the run finished before it could be killed";
   const std::string done_ids = query_text(killed, "SELECT session_id FROM sessions WHERE status='done'");
-  const auto rerun = run_psyface("study run " + killed.string() + " --jobs 2 " + study_run_args());
+  const auto rerun = run("study run " + killed.string() + " --jobs 2 " + study_run_args());
   EXPECT_EQ(rerun.exit_code, 1) << rerun.err;
   EXPECT_NE(rerun.err.find(std::to_string(done_before) + " unchanged"), std::string::npos) << rerun.err;
-  ASSERT_EQ(run_psyface("study export " + killed.string()).exit_code, 0);
+  ASSERT_EQ(run("study export " + killed.string()).exit_code, 0);
   EXPECT_EQ(read_exports(killed), ref.exports);
   // no session analysed twice: one successful run each, and the sessions done before the kill got no new run
   EXPECT_EQ(query_int(killed, "SELECT count(*) FROM (SELECT session_id FROM runs WHERE status='done' "
@@ -227,7 +227,7 @@ TEST(StudyCli, ParallelShardsEqualOneRun) {
                                 sharded / "shard2.log");
   EXPECT_EQ(wait_exit(a), 1);
   EXPECT_EQ(wait_exit(b), 1);
-  ASSERT_EQ(run_psyface("study export " + sharded.string()).exit_code, 0);
+  ASSERT_EQ(run("study export " + sharded.string()).exit_code, 0);
   EXPECT_EQ(read_exports(sharded), ref.exports);
   EXPECT_EQ(query_int(sharded, "SELECT count(*) FROM runs"), 6);  // each session once
   for (const auto& d : {ref.dir, sharded}) fs::remove_all(d);
@@ -236,17 +236,17 @@ TEST(StudyCli, ParallelShardsEqualOneRun) {
 TEST(StudyCli, OptionChangesRedoExactlyWhatTheyAffect) {
   REQUIRE_STUDY_INPUTS();
   const fs::path dir = make_study("options");
-  ASSERT_EQ(run_psyface("study run " + dir.string() + " --jobs 2 " + study_run_args()).exit_code, 1);
-  ASSERT_EQ(run_psyface("study export " + dir.string()).exit_code, 0);
+  ASSERT_EQ(run("study run " + dir.string() + " --jobs 2 " + study_run_args()).exit_code, 1);
+  ASSERT_EQ(run("study export " + dir.string()).exit_code, 0);
   const auto before = read_exports(dir);
   const int64_t runs = query_int(dir, "SELECT count(*) FROM runs WHERE status='done'");
 
   // a measure option: measures recomputed from the stored tables, nothing re-analysed
   std::ofstream(dir / "study.conf") << "synchrony_surrogates = 20\nsmile_threshold = 0.05\n";
-  const auto m = run_psyface("study run " + dir.string() + " --jobs 2 " + study_run_args());
+  const auto m = run("study run " + dir.string() + " --jobs 2 " + study_run_args());
   EXPECT_NE(m.err.find("0 analysed, 2 failed, 0 unchanged, 4 measures recomputed"), std::string::npos) << m.err;
   EXPECT_EQ(query_int(dir, "SELECT count(*) FROM runs WHERE status='done'"), runs);
-  ASSERT_EQ(run_psyface("study export " + dir.string()).exit_code, 0);
+  ASSERT_EQ(run("study export " + dir.string()).exit_code, 0);
   const auto after = read_exports(dir);
   EXPECT_NE(after.at("sessions.csv"), before.at("sessions.csv"));
   EXPECT_EQ(export_value(after.at("sessions.csv"), "P01-S01", "patient", "frames_valid"),
@@ -257,12 +257,12 @@ TEST(StudyCli, OptionChangesRedoExactlyWhatTheyAffect) {
   const std::string from = "P02-S01,P02,T2,1,2024-01-09,videos/laugh.mp4,single,,";
   sessions.replace(sessions.find(from), from.size(), "P02-S01,P02,T2,1,2024-01-09,videos/laugh.mp4,single,largest,");
   std::ofstream(dir / "sessions.csv") << sessions;
-  const auto one = run_psyface("study run " + dir.string() + " --jobs 2 " + study_run_args());
+  const auto one = run("study run " + dir.string() + " --jobs 2 " + study_run_args());
   EXPECT_NE(one.err.find("1 analysed, 2 failed, 3 unchanged"), std::string::npos) << one.err;
   EXPECT_EQ(query_int(dir, "SELECT count(*) FROM runs WHERE status='done' AND session_id='P02-S01'"), 2);
 
   // a study-wide analysis option: every session again
-  const auto all = run_psyface("study run " + dir.string() + " --jobs 2 --fps 4 --quiet");
+  const auto all = run("study run " + dir.string() + " --jobs 2 --fps 4 --quiet");
   EXPECT_NE(all.err.find("4 analysed, 2 failed, 0 unchanged"), std::string::npos) << all.err;
   fs::remove_all(dir);
 }
@@ -272,7 +272,7 @@ TEST(StudyCli, BadSessionsCsvChangesNothing) {
   const fs::path dir = make_study("bad");
   // a first run of one good session creates the database
   std::ofstream(dir / "sessions.csv") << "session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,videos/woman_a.mp4\n";
-  ASSERT_EQ(run_psyface("study run " + dir.string() + " " + study_run_args()).exit_code, 0);
+  ASSERT_EQ(run("study run " + dir.string() + " " + study_run_args()).exit_code, 0);
   const std::string db_before = util::read_file(dir / "study.sqlite");
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,videos/woman_a.mp4\nS1,P1,2,2024-01-02,videos/laugh.mp4\n",
@@ -286,7 +286,7 @@ TEST(StudyCli, BadSessionsCsvChangesNothing) {
   };
   for (const auto& [text, expected] : bad) {
     std::ofstream(dir / "sessions.csv", std::ios::binary) << text;
-    const auto r = run_psyface("study run " + dir.string() + " " + study_run_args());
+    const auto r = run("study run " + dir.string() + " " + study_run_args());
     EXPECT_EQ(r.exit_code, 3) << expected;
     EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
     EXPECT_EQ(util::read_file(dir / "study.sqlite"), db_before) << expected;
@@ -294,7 +294,7 @@ TEST(StudyCli, BadSessionsCsvChangesNothing) {
   // a bad study.conf is refused the same way
   std::ofstream(dir / "sessions.csv") << "session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,videos/woman_a.mp4\n";
   std::ofstream(dir / "study.conf") << "smile_threshold = high\n";
-  const auto r = run_psyface("study run " + dir.string() + " " + study_run_args());
+  const auto r = run("study run " + dir.string() + " " + study_run_args());
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("study.conf:1: smile_threshold"), std::string::npos) << r.err;
   EXPECT_EQ(util::read_file(dir / "study.sqlite"), db_before);
@@ -307,8 +307,8 @@ TEST(StudyCli, SegmentsFromTheStudyConfig) {
   std::ofstream(dir / "sessions.csv") << "session_id,patient_id,session_number,date,video\nS1,P1,1,2024-01-01,videos/woman_a.mp4\n";
   std::ofstream(dir / "segments.csv") << "session_id,start,end,label\nS1,0,2,opening\nS1,0:02,0:04,closing\n";
   std::ofstream(dir / "study.conf") << "segments = segments.csv\nfirst_min = 0.05\n";
-  ASSERT_EQ(run_psyface("study run " + dir.string() + " " + study_run_args()).exit_code, 0);
-  ASSERT_EQ(run_psyface("study export " + dir.string()).exit_code, 0);
+  ASSERT_EQ(run("study run " + dir.string() + " " + study_run_args()).exit_code, 0);
+  ASSERT_EQ(run("study export " + dir.string()).exit_code, 0);
   const auto e = read_exports(dir);
   EXPECT_NE(e.at("segments.csv").find("S1,P1,1,patient,opening,0,2,2,10,"), std::string::npos) << e.at("segments.csv");
   EXPECT_NE(e.at("segments.csv").find("S1,P1,1,patient,closing,2,4,2,10,"), std::string::npos) << e.at("segments.csv");

@@ -67,8 +67,8 @@ TEST(StudySlurm, ArrayJobEqualsAnUnshardedRun) {
     GTEST_SKIP() << "Slurm could not start: " << cluster.reason();
   }
   const fs::path single = make_study("slurm-reference");
-  ASSERT_EQ(run_psyface("study run " + single.string() + " --jobs 2 " + study_run_args()).exit_code, 1);
-  ASSERT_EQ(run_psyface("study export " + single.string()).exit_code, 0);
+  ASSERT_EQ(run("study run " + single.string() + " --jobs 2 " + study_run_args()).exit_code, 1);
+  ASSERT_EQ(run("study export " + single.string()).exit_code, 0);
 
   const fs::path study = make_study("slurm");
   const std::string submit = cluster.env() + "PSYFACE=" + psyface_bin().string() +
@@ -80,10 +80,10 @@ TEST(StudySlurm, ArrayJobEqualsAnUnshardedRun) {
   EXPECT_TRUE(WIFEXITED(status)) << util::read_file(study / "sbatch.out");
   EXPECT_NE(util::read_file(study / "sbatch.out").find("Submitted batch job"), std::string::npos)
       << util::read_file(study / "sbatch.out");
-  const auto exp = run_psyface("study export " + study.string());
+  const auto exp = run("study export " + study.string());
   ASSERT_EQ(exp.exit_code, 0) << exp.err;
   EXPECT_EQ(read_exports(study), read_exports(single));
-  const auto st = run_psyface("study status " + study.string());
+  const auto st = run("study status " + study.string());
   EXPECT_NE(st.out.find("6 sessions: 4 done, 2 failed, 0 pending"), std::string::npos) << st.out;
   fs::remove_all(single);
   fs::remove_all(study);
