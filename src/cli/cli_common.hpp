@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "analysis/session_analyzer.hpp"
 #include "models/emotion_classifier.hpp"
 
 namespace psyface::cli {
@@ -27,6 +28,17 @@ struct EmotionCliOptions {
 };
 
 void add_emotion_options(CLI::App* cmd, EmotionCliOptions& o);
+
+// The per-video analysis options that `analyze` and `study run` share (the study passes them on to every
+// session's analyze): frame sampling, detection, flags, persons, rotation, landmarks; with --model/--tta.
+struct SessionAnalysisCliOptions {
+  analysis::AnalyzeOptions a;
+  EmotionCliOptions emotion;
+  std::string rotation = "auto";  // auto (from the file) or 0, 90, 180, 270 clockwise
+  bool no_persons = false;
+};
+
+void add_session_analysis_options(CLI::App* cmd, SessionAnalysisCliOptions& o);
 
 // Applies threads (both engines) and the engine choice; returns the models folder to use.
 std::filesystem::path apply_model_run_options(const ModelRunOptions& o);

@@ -34,15 +34,11 @@ extern "C" {
 namespace psyface::cli {
 namespace {
 
-struct AnalyzeCliOptions {
+struct AnalyzeCliOptions : SessionAnalysisCliOptions {  // a, emotion, rotation, no_persons
   std::string video;
   std::string out_dir = "psyface-out";
-  analysis::AnalyzeOptions a;
-  EmotionCliOptions emotion;  // --model, --tta
   std::string layout = "auto";
-  std::string rotation = "auto";   // --rotation: auto (from the file) or 0, 90, 180, 270 clockwise
   std::string patient = "left";
-  bool no_persons = false;
   std::string patient_ref;         // study reference embedding: created when missing, checked otherwise
   float ref_threshold = -1;       // -1 = the identity threshold of the embedding model
   std::string patient_video, therapist_video;
@@ -405,37 +401,11 @@ Registrar reg([](CLI::App& app) {
   auto* cmd = app.add_subcommand("analyze", "Per-frame facial affect for a session video → DIR/<stem>.frames.csv");
   cmd->add_option("VIDEO", o.video, "Video file (any format FFmpeg reads)");
   cmd->add_option("-o,--out", o.out_dir, "Output folder")->capture_default_str();
-  cmd->add_option("--fps", o.a.read.sample_fps, "Analyse N frames per second (0 = every frame)")->capture_default_str();
-  cmd->add_option("--start", o.a.read.start_sec, "Start time in seconds")->capture_default_str();
-  cmd->add_option("--end", o.a.read.end_sec, "End time in seconds (-1 = to the end)")->capture_default_str();
-  cmd->add_option("--detector", o.a.tracker.detector.model, "Face detector: blazeface-back or facemesh-detection-full")
-      ->check(CLI::IsMember({"blazeface-back", "facemesh-detection-full"}))
-      ->capture_default_str();
-  cmd->add_option("--detect-every", o.a.tracker.detect_every_frames,
-                  "Run the detector at least every K analysed frames (and whenever a face is lost)")
-      ->capture_default_str();
-  cmd->add_option("--min-face", o.a.tracker.detector.min_face_px, "Minimum face size in pixels")->capture_default_str();
-  cmd->add_option("--max-faces", o.a.tracker.detector.max_faces, "Most faces tracked at once")->capture_default_str();
-  cmd->add_option("--detection-threshold", o.a.tracker.detector.score_threshold, "Detector score threshold (0..1)")
-      ->capture_default_str();
-  add_emotion_options(cmd, o.emotion);
-  cmd->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
+  add_session_analysis_options(cmd, o);
   cmd->add_option("--layout", o.layout, "auto, split (two regions: split screen or one wide shot), single, two-cameras")
       ->check(CLI::IsMember({"auto", "split", "single", "two-cameras"}))
       ->capture_default_str();
-  cmd->add_option("--rotation", o.rotation,
-                  "Turn frames upright: auto (the file's display matrix or rotate tag) or 0, 90, 180, 270 "
-                  "(degrees clockwise, replacing what the file says)")
-      ->check(CLI::IsMember({"auto", "0", "90", "180", "270"}))
-      ->capture_default_str();
   cmd->add_option("--patient", o.patient, "Who is the patient: left, right, largest or person:N")->capture_default_str();
-  cmd->add_option("--min-presence", o.a.persons.roles.min_presence,
-                  "Persons in a smaller share of analysed frames get role 'other'")
-      ->capture_default_str();
-  cmd->add_option("--person-similarity", o.a.persons.identity.min_similarity,
-                  "Cosine similarity at which two tracks are the same person")
-      ->capture_default_str();
-  cmd->add_flag("--no-persons", o.no_persons, "No identity embeddings: person_id = -1, role unknown");
   cmd->add_option("--patient-ref", o.patient_ref,
                   "Study reference embedding of this patient (JSON): created from this session when missing, "
                   "otherwise the patient is checked against it");
@@ -447,7 +417,6 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("--offset-sec", o.offset_sec,
                   "Two cameras: therapist-video time + offset = patient-video time (> 0: B started later)")
       ->capture_default_str();
-  cmd->add_flag("--landmarks", o.a.landmarks, "Also write the 468 landmark positions (x_0..x_467, y_0..y_467)");
   add_model_run_options(cmd, o.run);
   cmd->callback(run_analyze);
 });

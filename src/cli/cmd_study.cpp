@@ -22,18 +22,15 @@ namespace psyface::cli {
 namespace {
 namespace fs = std::filesystem;
 
-struct StudyCliOptions {
+struct StudyCliOptions : SessionAnalysisCliOptions {
   std::string dir;
   std::string shard = "1/1";
   int jobs = 1;
   std::string journal = "wal";
   std::string out;
   bool check = false;
-  // analyze options applied to every session (per-session layout/patient/cameras come from sessions.csv)
-  analysis::AnalyzeOptions a;
-  EmotionCliOptions emotion;
-  bool no_persons = false;
-  std::string rotation = "auto";  // --rotation, passed to every session's analyze
+  // analyze options applied to every session (per-session layout/patient/cameras come from sessions.csv):
+  // the inherited a, emotion, rotation, no_persons
   ModelRunOptions run;
 };
 StudyCliOptions g_opts;
@@ -208,31 +205,7 @@ Registrar reg([](CLI::App& app) {
       ->capture_default_str();
   add_journal(run);
   run->add_flag("--check", o.check, "Only validate sessions.csv, study.conf and the segments file (changes nothing)");
-  run->add_option("--fps", o.a.read.sample_fps, "Analyse N frames per second (0 = every frame)")->capture_default_str();
-  run->add_option("--start", o.a.read.start_sec, "Start time in seconds")->capture_default_str();
-  run->add_option("--end", o.a.read.end_sec, "End time in seconds (-1 = to the end)")->capture_default_str();
-  run->add_option("--detector", o.a.tracker.detector.model, "Face detector: blazeface-back or facemesh-detection-full")
-      ->check(CLI::IsMember({"blazeface-back", "facemesh-detection-full"}))
-      ->capture_default_str();
-  run->add_option("--detect-every", o.a.tracker.detect_every_frames, "Run the detector at least every K analysed frames")
-      ->capture_default_str();
-  run->add_option("--min-face", o.a.tracker.detector.min_face_px, "Minimum face size in pixels")->capture_default_str();
-  run->add_option("--max-faces", o.a.tracker.detector.max_faces, "Most faces tracked at once")->capture_default_str();
-  run->add_option("--detection-threshold", o.a.tracker.detector.score_threshold, "Detector score threshold (0..1)")
-      ->capture_default_str();
-  add_emotion_options(run, o.emotion);
-  run->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
-  run->add_option("--min-presence", o.a.persons.roles.min_presence, "Persons in a smaller share of frames get role 'other'")
-      ->capture_default_str();
-  run->add_option("--person-similarity", o.a.persons.identity.min_similarity,
-                  "Cosine similarity at which two tracks are the same person")
-      ->capture_default_str();
-  run->add_flag("--no-persons", o.no_persons, "No identity embeddings (roles unknown: measures will be empty)");
-  run->add_flag("--landmarks", o.a.landmarks, "Keep the 468 landmark positions in the stored tables");
-  run->add_option("--rotation", o.rotation,
-                  "Turn frames upright: auto (the file's display matrix / rotate tag) or 0, 90, 180, 270 clockwise")
-      ->check(CLI::IsMember({"auto", "0", "90", "180", "270"}))
-      ->capture_default_str();
+  add_session_analysis_options(run, o);
   add_model_run_options(run, o.run);
   run->callback(run_study_cmd);
 
