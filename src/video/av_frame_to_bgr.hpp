@@ -17,6 +17,7 @@ class AvFrameToBgr {
  private:
   struct Key {  // what sws_ was built for
     int width = 0, height = 0, pixel_format = -1, colorspace = -1, full_range = -1;
+    bool exact_rows = false;  // SWS_ACCURATE_RND: no block-wise fast path (a width it would get wrong)
     bool operator==(const Key&) const = default;
   };
   // ensures: sws_ converts pictures described by key to BGR24 (rebuilt only when key changes).

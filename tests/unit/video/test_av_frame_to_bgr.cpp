@@ -8,18 +8,19 @@ namespace psyface::video::detail {
 namespace {
 
 // A width × height picture of one colour in the given YUV 4:2:0 format and colour description.
+// align 1: rows without padding (linesize = width), as some demuxers' raw frames have them.
 FramePtr solid_yuv420(int width, int height, AVPixelFormat format, uint8_t y, uint8_t u, uint8_t v,
-                      AVColorSpace colorspace, AVColorRange range) {
+                      AVColorSpace colorspace, AVColorRange range, int align = 0) {
   FramePtr frame(av_frame_alloc());
   frame->width = width;
   frame->height = height;
   frame->format = format;
   frame->colorspace = colorspace;
   frame->color_range = range;
-  EXPECT_EQ(av_frame_get_buffer(frame.get(), 0), 0);
+  EXPECT_EQ(av_frame_get_buffer(frame.get(), align), 0);
   const uint8_t values[3] = {y, u, v};
   for (int plane = 0; plane < 3; ++plane) {
-    const int rows = plane == 0 ? height : height / 2;
+    const int rows = plane == 0 ? height : (height + 1) / 2;
     for (int r = 0; r < rows; ++r)
       std::memset(frame->data[plane] + r * frame->linesize[plane], values[plane], frame->linesize[plane]);
   }
@@ -68,6 +69,60 @@ TEST(AvFrameToBgr, SizeChangeMidStreamAndFreshBuffers) {
   expect_all_pixels_near(a, {0, 0, 0}, 1);
   expect_all_pixels_near(b, {255, 255, 255}, 1);
   EXPECT_NE(a.data, c.data);  // a kept Mat is never overwritten by a later frame
+}
+
+// FFmpeg 5.1's x86 fast YUV→RGB path converts rows in blocks of 16 pixels: at other widths it left up to 7
+// columns of stale heap memory (a 596-px video gave run-to-run differences) or wrote up to 45 bytes past
+// the image. Every column must come out right, with padded decoder rows and with unpadded ones.
+TEST(AvFrameToBgr, EveryColumnIsRightAtWidthsThatAreNotMultiplesOfSixteen) {
+  for (int align : {0, 1})
+    for (int width : {596, 100, 102, 30, 18, 12, 8, 16, 24, 600, 1281, 1278, 1280}) {
+      SCOPED_TRACE("width " + std::to_string(width) + ", align " + std::to_string(align));
+      AvFrameToBgr to_bgr;
+      {  // a white picture first: its freed pixels are what a column left unwritten would show next
+        const auto white = solid_yuv420(width, 16, AV_PIX_FMT_YUV420P, 235, 128, 128, AVCOL_SPC_BT470BG, AVCOL_RANGE_MPEG, align);
+        to_bgr.convert(*white);
+      }
+      const auto frame =
+          solid_yuv420(width, 16, AV_PIX_FMT_YUV420P, 81, 90, 240, AVCOL_SPC_BT470BG, AVCOL_RANGE_MPEG, align);
+      const cv::Mat bgr = to_bgr.convert(*frame);
+      ASSERT_EQ(bgr.size(), cv::Size(width, 16));  // an even height: the fast path's case
+      ASSERT_TRUE(bgr.isContinuous());
+      expect_all_pixels_near(bgr, {0, 0, 255}, 3);
+    }
+}
+
+// The widened conversion gives the same pixels as swscale's exact path, column for column, on a picture
+// with detail up to its right edge.
+TEST(AvFrameToBgr, WidenedRowsMatchUnpaddedRowsOnAGradient) {
+  const int width = 596, height = 8;
+  FramePtr padded(av_frame_alloc()), tight(av_frame_alloc());
+  for (auto* f : {padded.get(), tight.get()}) {
+    f->width = width;
+    f->height = height;
+    f->format = AV_PIX_FMT_YUV420P;
+    f->colorspace = AVCOL_SPC_BT470BG;
+    f->color_range = AVCOL_RANGE_MPEG;
+    ASSERT_EQ(av_frame_get_buffer(f, f == tight.get() ? 1 : 0), 0);
+    for (int r = 0; r < height; ++r)
+      for (int c = 0; c < width; ++c) f->data[0][r * f->linesize[0] + c] = static_cast<uint8_t>(16 + (c * 7 + r) % 220);
+    for (int p = 1; p < 3; ++p)
+      for (int r = 0; r < height / 2; ++r)
+        for (int c = 0; c < width / 2; ++c) f->data[p][r * f->linesize[p] + c] = static_cast<uint8_t>(64 + (c + 40 * p) % 128);
+  }
+  ASSERT_GT(padded->linesize[0], width);
+  ASSERT_EQ(tight->linesize[0], width);
+  AvFrameToBgr a, b;
+  const cv::Mat wide = a.convert(*padded), exact = b.convert(*tight);
+  ASSERT_EQ(wide.size(), exact.size());
+  cv::Mat diff;
+  cv::absdiff(wide, exact, diff);
+  double worst = 0;
+  cv::minMaxLoc(diff.reshape(1), nullptr, &worst);
+  EXPECT_LE(worst, 2.0);  // the exact path rounds differently by at most a step or two
+  double right_edge = 0;
+  cv::minMaxLoc(diff.colRange(width - 8, width).reshape(1), nullptr, &right_edge);
+  EXPECT_LE(right_edge, 2.0);
 }
 
 }  // namespace
