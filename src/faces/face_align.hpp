@@ -15,9 +15,9 @@ inline constexpr float kDefaultAlignMargin = 0.25f;
 // requires: lm from FaceMesh::fit; margin ≥ 0. ensures: size_px > 0.
 FaceRoi aligned_face_region(const FaceLandmarks& lm, float margin = kDefaultAlignMargin);
 
-// One cv::warpAffine (bilinear, black outside the frame) of aligned_face_region from the original frame
-// to a size_px × size_px image of bgr's type; frame points map into it by roi_to_frame_transform(region,
-// size_px) inverted. requires: bgr non-empty; size_px > 0; margin ≥ 0.
+// crop_region of aligned_face_region from the original frame: a size_px × size_px CV_32FC3 image (0–255,
+// bilinear, black outside the frame, continuous in the landmarks); frame points map into it by
+// roi_to_frame_transform(region, size_px) inverted. requires: bgr CV_8UC3, non-empty; size_px > 0; margin ≥ 0.
 cv::Mat aligned_face_crop(const cv::Mat& bgr, const FaceLandmarks& lm, int size_px,
                           float margin = kDefaultAlignMargin);
 

@@ -58,15 +58,42 @@ cv::Matx23f roi_to_frame_transform(const FaceRoi& roi, int input_size_px) {
 }
 
 void crop_region(const cv::Mat& bgr, const FaceRoi& roi, int output_size_px, cv::Mat& out) {
-  if (bgr.empty() || !finite_roi(roi) || output_size_px <= 0)
-    throw Error(ErrorCode::Internal, "crop_region needs a frame, a region of positive size and an output size");
-  // Sampling map for output pixel (u, v): the region transform at m = (u + 0.5, v + 0.5).
+  if (bgr.empty() || bgr.type() != CV_8UC3 || !finite_roi(roi) || output_size_px <= 0)
+    throw Error(ErrorCode::Internal, "crop_region needs a CV_8UC3 frame, a region of positive size and an output size");
+  // Sampling map for output pixel (u, v): the region transform at m = (u + 0.5, v + 0.5), in the frame's
+  // pixel-centre coordinates. Bilinear in float, black outside the frame. Unlike cv::warpAffine (positions
+  // rounded to 1/32 px, values to integers) the result is continuous in the region, so 1e-5 px of landmark
+  // noise (another inference engine, another compiler) moves the crop by 1e-5 px, not by a 1/32-px step.
   const cv::Matx23f to_frame = roi_to_frame_transform(roi, output_size_px);
-  cv::Matx23f sample = to_frame;
-  sample(0, 2) += 0.5f * (to_frame(0, 0) + to_frame(0, 1));
-  sample(1, 2) += 0.5f * (to_frame(1, 0) + to_frame(1, 1));
-  cv::warpAffine(bgr, out, sample, cv::Size(output_size_px, output_size_px), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-                 cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  const double a00 = to_frame(0, 0), a01 = to_frame(0, 1), a10 = to_frame(1, 0), a11 = to_frame(1, 1);
+  const double b0 = to_frame(0, 2) + 0.5 * (a00 + a01), b1 = to_frame(1, 2) + 0.5 * (a10 + a11);
+  const int n = output_size_px, cols = bgr.cols, rows = bgr.rows;
+  out.create(n, n, CV_32FC3);
+  auto tap = [&](int x, int y, int c) -> float {
+    return (x < 0 || y < 0 || x >= cols || y >= rows) ? 0.0f : static_cast<float>(bgr.ptr<uint8_t>(y)[3 * x + c]);
+  };
+  for (int v = 0; v < n; ++v) {
+    float* o = out.ptr<float>(v);
+    for (int u = 0; u < n; ++u, o += 3) {
+      const double sx = a00 * u + a01 * v + b0, sy = a10 * u + a11 * v + b1;
+      const double fx0 = std::floor(sx), fy0 = std::floor(sy);
+      const float fx = static_cast<float>(sx - fx0), fy = static_cast<float>(sy - fy0);
+      if (!(fx0 >= -1 && fy0 >= -1 && fx0 < cols && fy0 < rows)) {  // all four taps outside (or NaN)
+        o[0] = o[1] = o[2] = 0.0f;
+        continue;
+      }
+      const int x0 = static_cast<int>(fx0), y0 = static_cast<int>(fy0);
+      const float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < cols && y0 + 1 < rows) {
+        const uint8_t* p = bgr.ptr<uint8_t>(y0) + 3 * x0;
+        const uint8_t* q = bgr.ptr<uint8_t>(y0 + 1) + 3 * x0;
+        for (int c = 0; c < 3; ++c) o[c] = w00 * p[c] + w01 * p[c + 3] + w10 * q[c] + w11 * q[c + 3];
+      } else {
+        for (int c = 0; c < 3; ++c)
+          o[c] = w00 * tap(x0, y0, c) + w01 * tap(x0 + 1, y0, c) + w10 * tap(x0, y0 + 1, c) + w11 * tap(x0 + 1, y0 + 1, c);
+      }
+    }
+  }
 }
 
 std::optional<FaceLandmarks> FaceMesh::fit(const cv::Mat& bgr, const FaceRoi& roi) {

@@ -76,8 +76,9 @@ class FaceMesh {
 // The matching pixel-sampling transform for cv::warpAffine(WARP_INVERSE_MAP) is that map at m = u + 0.5.
 cv::Matx23f roi_to_frame_transform(const FaceRoi& roi, int input_size_px);
 
-// Samples roi into an output_size_px × output_size_px image with that transform (one cv::warpAffine,
-// bilinear, black outside the frame). requires: bgr non-empty; roi.size_px > 0; output_size_px > 0.
+// Samples roi into an output_size_px × output_size_px CV_32FC3 image (values 0–255, not rounded) with that
+// transform: bilinear, black outside the frame, continuous in the region (no 1/32-px position steps as in
+// cv::warpAffine). requires: bgr CV_8UC3 and non-empty; roi.size_px > 0; output_size_px > 0.
 void crop_region(const cv::Mat& bgr, const FaceRoi& roi, int output_size_px, cv::Mat& out);
 
 // The next frame's region from this frame's landmarks (MediaPipe's landmarks→ROI): angle from the eye

@@ -13,6 +13,16 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
+FaceRoi follow_region(const FaceRoi& previous, const FaceRoi& measured, float weight) {
+  FaceRoi r;
+  r.center_px = previous.center_px + weight * (measured.center_px - previous.center_px);
+  r.size_px = previous.size_px + weight * (measured.size_px - previous.size_px);
+  // The shorter way round: −179° and +179° are 2° apart.
+  const float turn = std::remainder(measured.angle_rad - previous.angle_rad, 2.0f * static_cast<float>(CV_PI));
+  r.angle_rad = std::remainder(previous.angle_rad + weight * turn, 2.0f * static_cast<float>(CV_PI));
+  return r;
+}
+
 cv::Rect2f landmark_box(const FaceLandmarks& lm) {
   float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
   for (const auto& p : lm.points_px) {
@@ -33,6 +43,8 @@ float box_iou(const cv::Rect2f& a, const cv::Rect2f& b) {
 FaceTracker::FaceTracker(const std::filesystem::path& models_dir, const TrackerOptions& options)
     : options_(options), detector_(models_dir, options.detector), mesh_(models_dir, options.mesh) {
   if (options_.detect_every_frames < 1) throw Error(ErrorCode::Usage, "--detect-every must be at least 1");
+  if (!(options_.region_follow > 0.0f && options_.region_follow <= 1.0f))
+    throw Error(ErrorCode::Usage, "tracker region_follow must be in (0, 1], got " + std::to_string(options_.region_follow));
 }
 
 void FaceTracker::follow_tracks(const cv::Mat& bgr, double t_sec) {
@@ -44,7 +56,7 @@ void FaceTracker::follow_tracks(const cv::Mat& bgr, double t_sec) {
     stats_.mesh_ms += ms_since(t0);
     if (lm) {
       tr.landmarks = *lm;
-      tr.roi = roi_from_landmarks(*lm);
+      tr.roi = follow_region(tr.roi, roi_from_landmarks(*lm), options_.region_follow);
       tr.box_px = landmark_box(*lm);
       tr.last_seen_sec = t_sec;
       still.push_back(tr);

@@ -18,7 +18,14 @@ struct TrackerOptions {
   float match_iou = 0.3f;        // a detection overlapping a track's box by more belongs to that track
   float duplicate_iou = 0.5f;    // two tracks overlapping more are one face: the younger is dropped
   double max_lost_sec = 3.0;     // a lost track can get its id back within this time
+  // Weight of this frame's landmarks in the next frame's mesh region (follow_region); 1 = MediaPipe's
+  // rule. 0.5 keeps the mesh ↔ region loop stable (docs/faces-geometry.md, "Next region").
+  float region_follow = 0.5f;
 };
+
+// The region moved from `previous` towards `measured` by `weight` (0 < weight ≤ 1) in centre, side and
+// angle (the angle the shorter way round, result in [−π, π]).
+FaceRoi follow_region(const FaceRoi& previous, const FaceRoi& measured, float weight);
 
 struct TrackedFace {
   int track_id = -1;

@@ -64,6 +64,23 @@ TEST(RoiFromLandmarks, FollowsTheEyeLineAndTheRotatedBoundingBox) {
   }
 }
 
+TEST(FollowRegion, MovesByTheWeightAndTurnsTheShorterWayRound) {
+  const FaceRoi prev{{100, 50}, 80, 0.2f}, meas{{110, 40}, 100, 0.4f};
+  const FaceRoi half = follow_region(prev, meas, 0.5f);
+  EXPECT_NEAR(half.center_px.x, 105, 1e-4);
+  EXPECT_NEAR(half.center_px.y, 45, 1e-4);
+  EXPECT_NEAR(half.size_px, 90, 1e-4);
+  EXPECT_NEAR(half.angle_rad, 0.3, 1e-6);
+  const FaceRoi all = follow_region(prev, meas, 1.0f);  // weight 1: this frame's region as measured
+  EXPECT_NEAR(all.center_px.x, 110, 1e-4);
+  EXPECT_NEAR(all.size_px, 100, 1e-4);
+  EXPECT_NEAR(all.angle_rad, 0.4, 1e-6);
+  // Upside down: +179° to −179° is a 2° turn through 180°, not 358° back through 0°.
+  const float deg = static_cast<float>(CV_PI / 180);
+  const FaceRoi flip = follow_region({{0, 0}, 10, 179 * deg}, {{0, 0}, 10, -179 * deg}, 0.5f);
+  EXPECT_NEAR(std::fabs(flip.angle_rad), 180 * deg, 1e-4);
+}
+
 TEST(RoiToFrameTransform, MapsTheInputSquareOntoTheRotatedRegion) {
   const FaceRoi roi{{100, 80}, 60, static_cast<float>(CV_PI / 2)};
   const cv::Matx23f t = roi_to_frame_transform(roi, 192);
@@ -83,9 +100,9 @@ TEST(CropRegion, SamplesPixelCentresAndRotatesAsTheTransformSays) {
   cv::Mat out;
   // Scale 1, centre on the pixel's upper-left corner + (0.5, 0.5): output pixel (n/2 − 1) hits it exactly.
   crop_region(img, {{60.5f, 40.5f}, 32, 0}, 32, out);
-  ASSERT_EQ(out.type(), CV_8UC3);
+  ASSERT_EQ(out.type(), CV_32FC3);
   ASSERT_EQ(out.size(), cv::Size(32, 32));
-  EXPECT_EQ(out.at<cv::Vec3b>(15, 15), cv::Vec3b(255, 255, 255));
+  EXPECT_EQ(out.at<cv::Vec3f>(15, 15), cv::Vec3f(255, 255, 255));
   EXPECT_EQ(cv::countNonZero(out.reshape(1)), 3);
   // Turned +90° (clockwise), output pixel (u, v) samples frame (76 − v, 25 + u): what lies right of the
   // centre in the frame lies above it in the crop.
@@ -93,10 +110,43 @@ TEST(CropRegion, SamplesPixelCentresAndRotatesAsTheTransformSays) {
   img.at<cv::Vec3b>(40, 70) = {255, 255, 255};
   crop_region(img, {{60.5f, 40.5f}, 32, static_cast<float>(CV_PI / 2)}, 32, out);
   cv::Point at;
-  cv::minMaxLoc(out.reshape(1), nullptr, nullptr, nullptr, &at);
+  double peak = 0;
+  cv::minMaxLoc(out.reshape(1), nullptr, &peak, nullptr, &at);
   EXPECT_EQ(at.x / 3, 15);
   EXPECT_EQ(at.y, 6);
-  EXPECT_EQ(cv::countNonZero(out.reshape(1)), 3);
+  EXPECT_NEAR(peak, 255, 1e-3);
+  EXPECT_EQ(cv::countNonZero(out.reshape(1) > 1e-3), 3);
+}
+
+// The same pixels as cv::warpAffine (up to its 1/32-px and integer rounding), but continuous: a region moved
+// by a thousandth of a pixel moves every sample by that much, never by a 1/32-px step.
+TEST(CropRegion, AgreesWithWarpAffineAndIsContinuousInTheRegion) {
+  cv::Mat img(100, 120, CV_8UC3);  // x + y < 220 and 2x < 240: no wrap-around
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x)
+      img.at<cv::Vec3b>(y, x) = {static_cast<uint8_t>(x + y), static_cast<uint8_t>(2 * x), static_cast<uint8_t>(y)};
+  const FaceRoi roi{{60.3f, 50.7f}, 50.0f, 0.3f};  // inside the image
+  cv::Mat ours;
+  crop_region(img, roi, 48, ours);
+  const cv::Matx23f t = roi_to_frame_transform(roi, 48);
+  cv::Matx23f sample = t;
+  sample(0, 2) += 0.5f * (t(0, 0) + t(0, 1));
+  sample(1, 2) += 0.5f * (t(1, 0) + t(1, 1));
+  cv::Mat cv_crop, cv_f;
+  cv::warpAffine(img, cv_crop, sample, cv::Size(48, 48), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+  cv_crop.convertTo(cv_f, CV_32F);
+  EXPECT_LE(cv::norm(ours, cv_f, cv::NORM_INF), 2.0);  // one rounding step of a 2-per-pixel gradient + 1
+  EXPECT_GT(cv::norm(ours, cv_f, cv::NORM_INF), 0.0);  // and not the same rounded values
+
+  // Moving the centre by 1e-3 px along x changes the x+y and 2x channels by 1e-3 and 2e-3 per pixel.
+  FaceRoi moved = roi;
+  moved.center_px.x += 1e-3f;
+  cv::Mat shifted;
+  crop_region(img, moved, 48, shifted);
+  const cv::Vec3f a = ours.at<cv::Vec3f>(20, 25), b = shifted.at<cv::Vec3f>(20, 25);
+  EXPECT_NEAR(b[0] - a[0], 1e-3, 2e-4);
+  EXPECT_NEAR(b[1] - a[1], 2e-3, 3e-4);
+  EXPECT_NEAR(b[2] - a[2], 0.0, 2e-4);
 }
 
 TEST(FaceMesh, RejectsARegionWithoutAFace) {

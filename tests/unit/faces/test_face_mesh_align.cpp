@@ -70,8 +70,10 @@ TEST(AlignedFaceCrop, PutsEyesOnOneRowAndTheFaceInTheMiddle) {
     roi = roi_from_landmarks(*lm);
   }
   const int size = 192;
-  const cv::Mat crop = aligned_face_crop(tilted, *lm, size);
-  ASSERT_EQ(crop.type(), CV_8UC3);
+  const cv::Mat crop_f = aligned_face_crop(tilted, *lm, size);
+  ASSERT_EQ(crop_f.type(), CV_32FC3);
+  cv::Mat crop;
+  crop_f.convertTo(crop, CV_8U);
   ASSERT_EQ(crop.size(), cv::Size(size, size));
 
   // Measure the crop independently: run the mesh on it (face ≈ 1/1.25 of the crop, region 1.5× face).
