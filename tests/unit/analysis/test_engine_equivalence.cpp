@@ -1,11 +1,12 @@
 // Every dev video analysed with the XNNPACK engine and with OpenCV DNN (the reference path): the same
-// frames, rows and tracks (hamilton clip: see EquivalenceCase); the same emotion figures per track.
+// frames, rows and tracks, and every per-frame probability within 1e-3 (issue 10).
 //
-// Why not every per-frame probability within 1e-3: the two engines agree to ~1e-6 on the same input (the
-// goldens, and the same crops: test_xnn_engine.cpp), but face tracking is recurrent (each frame's mesh
-// gives the next frame's region), so float differences of 1e-5 in the landmarks grow to sub-pixel and
-// pixel shifts of the aligned crop, and the emotion networks answer a 0.5 px shift with up to ~0.1-0.2
-// in single-frame probabilities. Measured figures are printed and listed in docs/models.md.
+// The two engines agree to ~1e-6 on the same input (the goldens, and the same crops: test_xnn_engine.cpp).
+// That this carries through the recurrent tracker (each frame's mesh places the next frame's region) takes
+// three things, each of which once broke it: every pixel of the decoded frame written (AvFrameToBgr; a
+// 596-px-wide video had 4 stale columns), crops continuous in the landmarks (crop_region, no 1/32-px steps),
+// and a stable mesh ↔ region loop (TrackerOptions::region_follow = 0.5; at 1 the loop amplified 1e-5 px to
+// 2.6 px over 40 frames of the pyfeat clip). Measured figures are printed and listed in docs/models.md.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -37,17 +38,12 @@ std::vector<std::vector<FaceObservation>> analyse_with(models::Engine engine, co
 
 struct EquivalenceCase {
   std::string video;
-  // Share of frames whose rows or track ids may differ between the engines: 0, except for the hamilton
-  // clip, whose audience shots hold several faces of ~20 px at the detector's score threshold, where a
-  // detection just above or below it after a shot cut adds or drops a row (and shifts later track ids).
-  // (measured 2026-11-26: 13 of 275 frames, from the cut at frame 211 on)
-  double max_share_frames_differing = 0;
 };
 void PrintTo(const EquivalenceCase& c, std::ostream* os) { *os << c.video; }
 
 class EngineEquivalence : public ::testing::TestWithParam<EquivalenceCase> {};
 
-TEST_P(EngineEquivalence, SameRowsAndTracksAndTrackMeansAsOpenCv) {
+TEST_P(EngineEquivalence, SameRowsAndTracksAndEveryProbabilityWithin1e3OfOpenCv) {
   const std::string video_name = GetParam().video;
   PSYFACE_REQUIRE_SHARED("data/videos/" + video_name);
   if (!std::filesystem::exists(test::source_dir() / "models/facemesh/model.onnx")) GTEST_SKIP() << "models not built";
@@ -58,6 +54,7 @@ TEST_P(EngineEquivalence, SameRowsAndTracksAndTrackMeansAsOpenCv) {
   ASSERT_GT(ref.size(), 50u);
   // Per frame: the same rows and tracks. Probabilities: see the header comment.
   double max_p = 0, sum_p = 0, max_box = 0;
+  size_t max_p_frame = 0;
   int64_t faces = 0;
   std::map<int, std::array<double, kEmotionCount>> mean_ref, mean_xnn;
   std::map<int, int64_t> count;
@@ -79,7 +76,7 @@ TEST_P(EngineEquivalence, SameRowsAndTracksAndTrackMeansAsOpenCv) {
       ++count[a.track_id];
       for (int k = 0; k < kEmotionCount; ++k) {
         const double d = std::fabs(double(a.emotion.p[k]) - b.emotion.p[k]);
-        max_p = std::max(max_p, d);
+        if (d > max_p) max_p = d, max_p_frame = f;
         sum_p += d;
         mean_ref[a.track_id][k] += a.emotion.p[k];
         mean_xnn[a.track_id][k] += b.emotion.p[k];
@@ -93,21 +90,46 @@ TEST_P(EngineEquivalence, SameRowsAndTracksAndTrackMeansAsOpenCv) {
     for (int k = 0; k < kEmotionCount && n >= 100; ++k)
       max_mean = std::max(max_mean, std::fabs(mean_ref[track][k] - mean_xnn[track][k]) / static_cast<double>(n));
   std::printf("  %s: %zu frames (%zu with other rows or tracks, first at %zu), %lld faces, %zu tracks; "
-              "|p_xnnpack - p_opencv| per frame: max %.3g, mean %.2g; track mean (>= 100 faces): max %.2g; "
+              "|p_xnnpack - p_opencv| per frame: max %.3g (frame %zu), mean %.2g; track mean (>= 100 faces): max %.2g; "
               "face box: max shift %.3g px\n",
               video_name.c_str(), ref.size(), frames_differing, first_differing, static_cast<long long>(faces),
-              count.size(), max_p, faces ? sum_p / (faces * kEmotionCount) : 0.0, max_mean, max_box);
-  EXPECT_LE(static_cast<double>(frames_differing), GetParam().max_share_frames_differing * ref.size())
-      << "first differing frame " << first_differing;
+              count.size(), max_p, max_p_frame, faces ? sum_p / (faces * kEmotionCount) : 0.0, max_mean, max_box);
+  EXPECT_EQ(frames_differing, 0u) << "first differing frame " << first_differing;
   EXPECT_GT(faces, 0);
-  EXPECT_LT(faces ? sum_p / (faces * kEmotionCount) : 1.0, 0.01);  // mean per-frame difference
-  EXPECT_LT(max_mean, 5e-3);
+  EXPECT_LT(max_p, 1e-3) << "at frame " << max_p_frame;
+  EXPECT_LT(max_mean, 1e-4);
+}
+
+// Two runs of the same video with the same options give the same bits: no stale pixels (the 596-px-wide
+// clip), no batch made up by thread timing (the two-face clip).
+TEST(AnalysisDeterminism, TwoRunsGiveIdenticalRows) {
+  for (const std::string name : {"fer_woman2.mp4", "faceswap_test_video_03-2_faces.mp4"}) {
+    PSYFACE_REQUIRE_SHARED("data/videos/" + name);
+    if (!std::filesystem::exists(test::source_dir() / "models/facemesh/model.onnx")) GTEST_SKIP() << "models not built";
+    const auto video = test::shared_dir() / "data/videos" / name;
+    const auto a = analyse_with(models::Engine::Xnnpack, video);
+    const auto b = analyse_with(models::Engine::Xnnpack, video);
+    ASSERT_EQ(a.size(), b.size()) << name;
+    size_t faces = 0;
+    for (size_t f = 0; f < a.size(); ++f) {
+      ASSERT_EQ(a[f].size(), b[f].size()) << name << " frame " << f;
+      for (size_t r = 0; r < a[f].size(); ++r) {
+        ASSERT_EQ(a[f][r].track_id, b[f][r].track_id) << name << " frame " << f;
+        faces += a[f][r].success;
+        for (int k = 0; k < kEmotionCount; ++k)
+          ASSERT_EQ(a[f][r].emotion.p[k], b[f][r].emotion.p[k]) << name << " frame " << f << " class " << k;
+        ASSERT_EQ(a[f][r].box_px, b[f][r].box_px) << name << " frame " << f;
+        ASSERT_EQ(a[f][r].smile_intensity, b[f][r].smile_intensity) << name << " frame " << f;
+      }
+    }
+    EXPECT_GT(faces, a.size() / 2) << name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(DevVideos, EngineEquivalence,
                          ::testing::Values(EquivalenceCase{"fer_woman2.mp4"},
                                            EquivalenceCase{"pyfeat_WolfgangLanger_Pexels.mp4"},
-                                           EquivalenceCase{"face_recognition_short_hamilton_clip.mp4", 0.10},
+                                           EquivalenceCase{"face_recognition_short_hamilton_clip.mp4"},
                                            EquivalenceCase{"faceswap_test_video_03-2_faces.mp4"},
                                            EquivalenceCase{"openface_sample_2015-10-15-15-14.avi"}),
                          [](const auto& info) {

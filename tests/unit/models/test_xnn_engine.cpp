@@ -298,5 +298,40 @@ TEST(Engine, NamesParseAndUnknownIsAUsageError) {
   }
 }
 
+// Determinism: the same input gives bit-identical outputs from two separately loaded copies of a model and
+// from repeated runs of one copy (an uninitialised buffer would show here first).
+class XnnDeterminism : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(XnnDeterminism, SameInputSameBitsAcrossLoadsAndRuns) {
+  const fs::path dir = test::source_dir() / "models";
+  if (!fs::exists(dir / GetParam() / "manifest.json")) GTEST_SKIP() << "model not built: run 'psyface models build'";
+  const Manifest m = DnnModel::load(dir, GetParam(), Engine::Xnnpack).manifest();
+  cv::Mat img(m.input_height, m.input_width, CV_8UC3);
+  cv::randu(img, 0, 255);
+  std::vector<std::vector<cv::Mat>> runs;
+  for (int load = 0; load < 3; ++load) {
+    DnnModel net = DnnModel::load(dir, GetParam(), Engine::Xnnpack);
+    for (int r = 0; r < 2; ++r) runs.push_back(net.run(net.make_blob(img)));
+  }
+  for (size_t r = 1; r < runs.size(); ++r)
+    for (size_t o = 0; o < runs[0].size(); ++o) {
+      ASSERT_EQ(runs[r][o].total(), runs[0][o].total());
+      double worst = 0;
+      for (size_t i = 0; i < runs[0][o].total(); ++i)
+        worst = std::max(worst, std::fabs(double(runs[r][o].ptr<float>()[i]) - runs[0][o].ptr<float>()[i]));
+      EXPECT_EQ(worst, 0.0) << GetParam() << " output " << o << " run " << r;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllModels, XnnDeterminism,
+                         ::testing::Values("mini-xception", "face-api", "blazeface-back", "facemesh",
+                                           "facemesh-detection-full", "iris", "faceres", "mobilefacenet"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (auto& ch : n)
+                             if (ch == '-') ch = '_';
+                           return n;
+                         });
+
 }  // namespace
 }  // namespace psyface::models
