@@ -68,29 +68,40 @@ void crop_region(const cv::Mat& bgr, const FaceRoi& roi, int output_size_px, cv:
   const double a00 = to_frame(0, 0), a01 = to_frame(0, 1), a10 = to_frame(1, 0), a11 = to_frame(1, 1);
   const double b0 = to_frame(0, 2) + 0.5 * (a00 + a01), b1 = to_frame(1, 2) + 0.5 * (a10 + a11);
   const int n = output_size_px, cols = bgr.cols, rows = bgr.rows;
+  const float last_x = static_cast<float>(cols - 1), last_y = static_cast<float>(rows - 1);
+  const size_t step = bgr.step[0];
   out.create(n, n, CV_32FC3);
   auto tap = [&](int x, int y, int c) -> float {
     return (x < 0 || y < 0 || x >= cols || y >= rows) ? 0.0f : static_cast<float>(bgr.ptr<uint8_t>(y)[3 * x + c]);
   };
   for (int v = 0; v < n; ++v) {
     float* o = out.ptr<float>(v);
+    const double row_x = a01 * v + b0, row_y = a11 * v + b1;
     for (int u = 0; u < n; ++u, o += 3) {
-      const double sx = a00 * u + a01 * v + b0, sy = a10 * u + a11 * v + b1;
-      const double fx0 = std::floor(sx), fy0 = std::floor(sy);
-      const float fx = static_cast<float>(sx - fx0), fy = static_cast<float>(sy - fy0);
-      if (!(fx0 >= -1 && fy0 >= -1 && fx0 < cols && fy0 < rows)) {  // all four taps outside (or NaN)
+      const float sx = static_cast<float>(row_x + a00 * u), sy = static_cast<float>(row_y + a10 * u);
+      if (sx >= 0.0f && sy >= 0.0f && sx < last_x && sy < last_y) {  // all four taps inside: the common case
+        const int x0 = static_cast<int>(sx), y0 = static_cast<int>(sy);
+        const float fx = sx - static_cast<float>(x0), fy = sy - static_cast<float>(y0);
+        const uint8_t* p = bgr.data + static_cast<size_t>(y0) * step + 3 * static_cast<size_t>(x0);
+        const uint8_t* q = p + step;
+        for (int c = 0; c < 3; ++c) {
+          const float top = static_cast<float>(p[c]) + fx * static_cast<float>(p[c + 3] - p[c]);
+          const float bottom = static_cast<float>(q[c]) + fx * static_cast<float>(q[c + 3] - q[c]);
+          o[c] = top + fy * (bottom - top);
+        }
+        continue;
+      }
+      const float fx0 = std::floor(sx), fy0 = std::floor(sy);
+      if (!(fx0 >= -1.0f && fy0 >= -1.0f && fx0 <= last_x && fy0 <= last_y)) {  // all four taps outside (or NaN)
         o[0] = o[1] = o[2] = 0.0f;
         continue;
       }
       const int x0 = static_cast<int>(fx0), y0 = static_cast<int>(fy0);
-      const float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-      if (x0 >= 0 && y0 >= 0 && x0 + 1 < cols && y0 + 1 < rows) {
-        const uint8_t* p = bgr.ptr<uint8_t>(y0) + 3 * x0;
-        const uint8_t* q = bgr.ptr<uint8_t>(y0 + 1) + 3 * x0;
-        for (int c = 0; c < 3; ++c) o[c] = w00 * p[c] + w01 * p[c + 3] + w10 * q[c] + w11 * q[c + 3];
-      } else {
-        for (int c = 0; c < 3; ++c)
-          o[c] = w00 * tap(x0, y0, c) + w01 * tap(x0 + 1, y0, c) + w10 * tap(x0, y0 + 1, c) + w11 * tap(x0 + 1, y0 + 1, c);
+      const float fx = sx - fx0, fy = sy - fy0;
+      for (int c = 0; c < 3; ++c) {
+        const float top = tap(x0, y0, c) + fx * (tap(x0 + 1, y0, c) - tap(x0, y0, c));
+        const float bottom = tap(x0, y0 + 1, c) + fx * (tap(x0 + 1, y0 + 1, c) - tap(x0, y0 + 1, c));
+        o[c] = top + fy * (bottom - top);
       }
     }
   }
