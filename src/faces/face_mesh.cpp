@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -74,23 +75,37 @@ void crop_region(const cv::Mat& bgr, const FaceRoi& roi, int output_size_px, cv:
   auto tap = [&](int x, int y, int c) -> float {
     return (x < 0 || y < 0 || x >= cols || y >= rows) ? 0.0f : static_cast<float>(bgr.ptr<uint8_t>(y)[3 * x + c]);
   };
+  // Sample positions are linear along a row, so a row whose two ends have all four taps inside the frame
+  // has them inside everywhere: such rows (nearly all, for a face away from the border) run without
+  // bounds checks.
+  std::vector<int> offset(static_cast<size_t>(n));
+  std::vector<float> wx(static_cast<size_t>(n)), wy(static_cast<size_t>(n));
+  auto inside = [&](double sx, double sy) { return sx >= 0 && sy >= 0 && sx < last_x && sy < last_y; };
   for (int v = 0; v < n; ++v) {
     float* o = out.ptr<float>(v);
     const double row_x = a01 * v + b0, row_y = a11 * v + b1;
-    for (int u = 0; u < n; ++u, o += 3) {
-      const float sx = static_cast<float>(row_x + a00 * u), sy = static_cast<float>(row_y + a10 * u);
-      if (sx >= 0.0f && sy >= 0.0f && sx < last_x && sy < last_y) {  // all four taps inside: the common case
-        const int x0 = static_cast<int>(sx), y0 = static_cast<int>(sy);
-        const float fx = sx - static_cast<float>(x0), fy = sy - static_cast<float>(y0);
-        const uint8_t* p = bgr.data + static_cast<size_t>(y0) * step + 3 * static_cast<size_t>(x0);
+    if (inside(row_x, row_y) && inside(row_x + a00 * (n - 1), row_y + a10 * (n - 1))) {
+      for (int u = 0; u < n; ++u) {
+        const float sx = static_cast<float>(row_x + a00 * u), sy = static_cast<float>(row_y + a10 * u);
+        const int x0 = std::min(static_cast<int>(sx), cols - 2), y0 = std::min(static_cast<int>(sy), rows - 2);
+        wx[u] = sx - static_cast<float>(x0);
+        wy[u] = sy - static_cast<float>(y0);
+        offset[u] = y0 * static_cast<int>(step) + 3 * x0;
+      }
+      for (int u = 0; u < n; ++u, o += 3) {
+        const uint8_t* p = bgr.data + offset[u];
         const uint8_t* q = p + step;
+        const float fx = wx[u], fy = wy[u];
         for (int c = 0; c < 3; ++c) {
           const float top = static_cast<float>(p[c]) + fx * static_cast<float>(p[c + 3] - p[c]);
           const float bottom = static_cast<float>(q[c]) + fx * static_cast<float>(q[c + 3] - q[c]);
           o[c] = top + fy * (bottom - top);
         }
-        continue;
       }
+      continue;
+    }
+    for (int u = 0; u < n; ++u, o += 3) {
+      const float sx = static_cast<float>(row_x + a00 * u), sy = static_cast<float>(row_y + a10 * u);
       const float fx0 = std::floor(sx), fy0 = std::floor(sy);
       if (!(fx0 >= -1.0f && fy0 >= -1.0f && fx0 <= last_x && fy0 <= last_y)) {  // all four taps outside (or NaN)
         o[0] = o[1] = o[2] = 0.0f;
