@@ -2,10 +2,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include <opencv2/imgproc.hpp>
 
+#include "faces/face_align.hpp"
 #include "faces/face_geometry.hpp"
+#include "util/bounded_queue.hpp"
 
 namespace psyface::analysis {
 
@@ -19,14 +25,92 @@ faces::Role PersonResult::role_of(int face_id) const {
   return it == roles.roles.end() ? faces::Role::Unknown : it->second;
 }
 
+// Loads the embedding model and embeds queued crops in order, in its own thread. The results wait until
+// the observer collects them; an error (loading or running) is kept and rethrown there.
+class EmbeddingWorker {
+ public:
+  struct Result {
+    int64_t ticket;
+    std::vector<float> embedding;
+  };
+  EmbeddingWorker(std::filesystem::path models_dir, std::string model)
+      : jobs_(kQueuedCrops), thread_([this, dir = std::move(models_dir), m = std::move(model)] { run(dir, m); }) {}
+  ~EmbeddingWorker() {
+    jobs_.close();
+    if (thread_.joinable()) thread_.join();
+  }
+  // Blocks while kQueuedCrops crops wait (memory stays bounded); rethrows the worker's error.
+  void embed(int64_t ticket, cv::Mat crop) {
+    rethrow();
+    jobs_.push({ticket, std::move(crop)});
+  }
+  // The embeddings done so far.
+  std::vector<Result> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(done_, {});
+  }
+  // Waits for every queued crop; rethrows the worker's error.
+  void finish() {
+    jobs_.close();
+    if (thread_.joinable()) thread_.join();
+    rethrow();
+  }
+  // After finish():
+  const faces::FaceEmbedder& embedder() const { return *embedder_; }
+  double busy_ms() const { return busy_ms_; }
+  int embeddings() const { return embeddings_; }
+
+ private:
+  static constexpr size_t kQueuedCrops = 16;
+  struct Job {
+    int64_t ticket;
+    cv::Mat crop;
+  };
+  void run(const std::filesystem::path& dir, const std::string& model) {
+    try {
+      embedder_ = std::make_unique<faces::FaceEmbedder>(dir, model);
+      Job job;
+      while (jobs_.pop(job)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<float> e = embedder_->embed_crop(job.crop);
+        busy_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        ++embeddings_;
+        std::lock_guard lock(mutex_);
+        done_.push_back({job.ticket, std::move(e)});
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+      jobs_.close();
+    }
+  }
+  void rethrow() {
+    std::lock_guard lock(mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  util::BoundedQueue<Job> jobs_;
+  std::mutex mutex_;
+  std::vector<Result> done_;
+  std::exception_ptr error_;
+  std::unique_ptr<faces::FaceEmbedder> embedder_;
+  double busy_ms_ = 0;
+  int embeddings_ = 0;
+  std::thread thread_;  // last: starts after every other member exists
+};
+
 PersonObserver::PersonObserver(const std::filesystem::path& models_dir, const PersonOptions& options,
                                int frame_width_px, int frame_height_px)
     : options_(options),
       width_(std::max(frame_width_px, 1)),
       height_(std::max(frame_height_px, 1)),
       collector_(options.collector) {
-  if (options_.enabled) embedder_ = std::make_unique<faces::FaceEmbedder>(models_dir, options_.embedding_model);
+  if (!options_.enabled) return;
+  crop_ = faces::FaceEmbedder::crop_of(models_dir, options_.embedding_model);
+  worker_ = std::make_unique<EmbeddingWorker>(models_dir, options_.embedding_model);
 }
+
+PersonObserver::~PersonObserver() = default;
 
 void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector<faces::TrackedFace>& faces) {
   if (!options_.enabled) return;
@@ -49,12 +133,11 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
     // Only frontal, confident, large-enough faces: the identity thresholds were measured on those.
     if (collector_.wants(f.track_id, t_sec) &&
         faces::worth_embedding(f.landmarks.presence, faces::measure_geometry(f.landmarks).yaw_deg, f.box_px.width)) {
-      const auto t0 = std::chrono::steady_clock::now();
-      collector_.add(f.track_id, t_sec, embedder_->embed(bgr, f.landmarks));
-      embed_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      ++embeddings_;
+      const int64_t ticket = collector_.reserve(f.track_id, t_sec);
+      worker_->embed(ticket, faces::aligned_face_crop(bgr, f.landmarks, crop_.size_px, crop_.margin));
     }
   }
+  for (auto& r : worker_->take()) collector_.fulfil(r.ticket, std::move(r.embedding));
 }
 
 void PersonObserver::TrackPlace::add(const TrackPlace& o) {
@@ -75,11 +158,13 @@ std::map<int, PersonObserver::TrackPlace> PersonObserver::piece_places(const fac
 
 PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side_b, bool two_camera) {
   PersonResult r;
-  r.embed_ms = embed_ms_;
-  r.embeddings = embeddings_;
   if (!options_.enabled) return r;
-  r.embedding_model = embedder_->model_name();
-  r.embedding_sha256 = embedder_->model_checksum();
+  worker_->finish();
+  for (auto& res : worker_->take()) collector_.fulfil(res.ticket, std::move(res.embedding));
+  r.embed_ms = worker_->busy_ms();
+  r.embeddings = worker_->embeddings();
+  r.embedding_model = worker_->embedder().model_name();
+  r.embedding_sha256 = worker_->embedder().model_checksum();
   const auto tracks = collector_.tracks();
   const int first_new_id = tracks.empty() ? 0 : tracks.back().track_id + 1;
   r.splits = faces::split_tracks(tracks, first_new_id, {options_.identity.min_similarity, 2});

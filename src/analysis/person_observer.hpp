@@ -2,6 +2,11 @@
 // assignment need, in bounded memory: identity embeddings sampled per track (FaceEmbedder +
 // TrackEmbeddingCollector), where each track sits in the frame, and a few downscaled frames for split-screen
 // detection. finish() groups tracks into persons and gives each person a role.
+//
+// The embedding network runs in a thread of its own (EmbeddingWorker, in the .cpp), which also loads the
+// model while the first frames are tracked: observe() decides which faces to sample and cuts their crops,
+// the worker embeds them in order. The samples kept depend on the frame times only, so the result is the
+// same as embedding on the tracker's thread.
 #pragma once
 #include <filesystem>
 #include <map>
@@ -45,11 +50,15 @@ struct PersonResult {
   faces::Role role_of(int face_id) const;        // Unknown when unknown (identity only; see RowLabeler)
 };
 
+class EmbeddingWorker;
+
 class PersonObserver {
  public:
-  // throws Error(Model) when the embedding model is missing (only when enabled).
+  // throws Error(Model) when the embedding model's manifest is missing (only when enabled); an error
+  //        loading the network itself comes from the next observe() or finish().
   PersonObserver(const std::filesystem::path& models_dir, const PersonOptions& options, int frame_width_px,
                  int frame_height_px);
+  ~PersonObserver();
   // Called once per analysed frame with the tracker's output for it.
   void observe(const cv::Mat& bgr, double t_sec, const std::vector<faces::TrackedFace>& faces);
   // requires: all frames observed. session_frames = analysed frames.
@@ -64,13 +73,12 @@ class PersonObserver {
   std::map<int, TrackPlace> piece_places(const faces::SplitTracks& splits) const;
   PersonOptions options_;
   double width_, height_;
-  std::unique_ptr<faces::FaceEmbedder> embedder_;
+  faces::EmbeddingCrop crop_;
+  std::unique_ptr<EmbeddingWorker> worker_;
   faces::TrackEmbeddingCollector collector_;
   faces::LayoutDetector layout_;
   double next_layout_sample_ = 0;
   std::map<int, std::vector<TrackPlace>> places_;  // per track, per second of presence
-  double embed_ms_ = 0;
-  int embeddings_ = 0;
 };
 
 }  // namespace psyface::analysis

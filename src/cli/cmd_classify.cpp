@@ -1,5 +1,4 @@
 // psyface classify IMAGE... — emotion probabilities for face crops, one CSV row per image.
-#include <opencv2/imgcodecs.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -11,6 +10,7 @@
 #include "psyface/error.hpp"
 #include "report/csv.hpp"
 #include "util/atomic_file.hpp"
+#include "util/image_file.hpp"
 
 namespace psyface::cli {
 namespace {
@@ -33,7 +33,7 @@ void run_classify() {
   csv << ",dominant\n";
   int unreadable = 0;
   for (const auto& path : g_opts.images) {
-    const cv::Mat face = cv::imread(path, cv::IMREAD_COLOR);
+    const cv::Mat face = util::read_image(path);
     csv << report::csv_field(path) << ',' << clf->name() << (g_opts.emotion.flip() ? "+flip" : "");
     if (face.empty()) {
       std::cerr << "psyface: warning: cannot read image " << path << "\n";

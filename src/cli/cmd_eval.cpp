@@ -1,5 +1,4 @@
 // psyface eval DIR — accuracy of an emotion model on a folder of labelled face crops.
-#include <opencv2/imgcodecs.hpp>
 
 #include <iostream>
 
@@ -10,6 +9,7 @@
 #include "stats/classification_metrics.hpp"
 #include "stats/label_folders.hpp"
 #include "util/atomic_file.hpp"
+#include "util/image_file.hpp"
 #include "util/progress.hpp"
 
 namespace psyface::cli {
@@ -35,7 +35,7 @@ void run_eval() {
   util::ProgressLine progress("eval", static_cast<int64_t>(set.images.size()), "img", !g_opts.run.quiet);
   int64_t done = 0;
   for (const auto& img : set.images) {
-    const cv::Mat face = cv::imread(img.path.string(), cv::IMREAD_COLOR);
+    const cv::Mat face = util::read_image(img.path);
     if (face.empty()) {
       std::cerr << "\npsyface: warning: cannot read image " << img.path.string() << "\n";
       tally.add_unreadable(img.path.string());

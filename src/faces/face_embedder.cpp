@@ -32,6 +32,19 @@ void l2_normalise(std::vector<float>& v) {
   for (float& x : v) x *= inv;
 }
 
+EmbeddingCrop FaceEmbedder::crop_of(const std::filesystem::path& models_dir, const std::string& model,
+                                    std::optional<float> margin) {
+  EmbeddingCrop c;
+  c.margin = margin.value_or(spec_for(model).margin);
+  if (!(c.margin >= 0.0f && std::isfinite(c.margin)))
+    throw Error(ErrorCode::Usage, "face embedding crop margin must be >= 0, got " + std::to_string(c.margin));
+  const models::Manifest m = models::read_manifest(models_dir / model);
+  c.size_px = m.input_width;
+  if (c.size_px <= 0 || m.input_height != c.size_px)
+    throw Error(ErrorCode::Model, (models_dir / model / "manifest.json").string() + ": expected a square input");
+  return c;
+}
+
 FaceEmbedder::FaceEmbedder(const std::filesystem::path& models_dir, std::string model, std::optional<float> margin) {
   const EmbeddingSpec spec = spec_for(model);
   margin_ = margin.value_or(spec.margin);

@@ -42,8 +42,19 @@ inline bool worth_embedding(float presence, float yaw_deg, float face_width_px, 
          face_width_px >= gate.min_face_px;
 }
 
+// The crop a model embeds: aligned_face_crop at this side and margin.
+struct EmbeddingCrop {
+  int size_px = 0;
+  float margin = 0;
+};
+
 class FaceEmbedder {
  public:
+  // The crop `model` takes, from its manifest only (no network is loaded), so that crops can be cut while
+  // the model is still loading. throws: as the constructor, for the name, the margin and the manifest.
+  static EmbeddingCrop crop_of(const std::filesystem::path& models_dir, const std::string& model = kDefaultEmbeddingModel,
+                               std::optional<float> margin = std::nullopt);
+
   // requires: model is "mobilefacenet" or "faceres", built in models_dir/<model>/ (psyface models build);
   //           margin, when given, ≥ 0 (default: the model's measured margin above).
   // throws: Error(Usage) for another model name or a negative margin; Error(Model) when the model is

@@ -242,24 +242,52 @@ bool TrackEmbeddingCollector::wants(int track_id, double t_sec) const {
 }
 
 void TrackEmbeddingCollector::add(int track_id, double t_sec, std::vector<float> embedding) {
-  if (!wants(track_id, t_sec)) return;
+  const int64_t ticket = reserve(track_id, t_sec);
+  if (ticket >= 0) fulfil(ticket, std::move(embedding));
+}
+
+int64_t TrackEmbeddingCollector::reserve(int track_id, double t_sec) {
+  if (!wants(track_id, t_sec)) return -1;
   State& s = tracks_.at(track_id);
+  const int64_t ticket = next_ticket_++;
   s.sample_sec.push_back(t_sec);
-  s.evidence.embeddings.push_back(std::move(embedding));
+  s.tickets.push_back(ticket);
+  s.evidence.embeddings.emplace_back();
+  pending_.emplace(ticket, track_id);
   if (static_cast<int>(s.sample_sec.size()) > options_.max_per_track) {  // keep every second, sample half as often
     size_t kept = 0;
-    for (size_t k = 0; k < s.sample_sec.size(); k += 2, ++kept) {
-      if (kept == k) continue;
-      s.sample_sec[kept] = s.sample_sec[k];
-      s.evidence.embeddings[kept] = std::move(s.evidence.embeddings[k]);
+    for (size_t k = 0; k < s.sample_sec.size(); ++k) {
+      if (k % 2 != 0) {
+        pending_.erase(s.tickets[k]);  // dropped before its embedding came: nothing to wait for
+        continue;
+      }
+      if (kept != k) {
+        s.sample_sec[kept] = s.sample_sec[k];
+        s.tickets[kept] = s.tickets[k];
+        s.evidence.embeddings[kept] = std::move(s.evidence.embeddings[k]);
+      }
+      ++kept;
     }
     s.sample_sec.resize(kept);
+    s.tickets.resize(kept);
     s.evidence.embeddings.resize(kept);
     s.interval_sec *= 2;
   }
+  return ticket;
+}
+
+void TrackEmbeddingCollector::fulfil(int64_t ticket, std::vector<float> embedding) {
+  const auto it = pending_.find(ticket);
+  if (it == pending_.end()) return;
+  State& s = tracks_.at(it->second);
+  pending_.erase(it);
+  for (size_t k = 0; k < s.tickets.size(); ++k)
+    if (s.tickets[k] == ticket) s.evidence.embeddings[k] = std::move(embedding);
 }
 
 std::vector<TrackEvidence> TrackEmbeddingCollector::tracks() const {
+  if (!pending_.empty())
+    throw Error(ErrorCode::Internal, std::to_string(pending_.size()) + " identity embeddings reserved but never given");
   std::vector<TrackEvidence> out;
   out.reserve(tracks_.size());
   for (const auto& [id, s] : tracks_) {

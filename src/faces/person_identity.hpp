@@ -89,7 +89,9 @@ struct CollectorOptions {
 // Gathers TrackEvidence while the pipeline runs, in bounded memory: per track at most max_per_track
 // embeddings and max_intervals presence intervals. When a track's embeddings are full, every second one
 // is dropped and its sampling interval doubles, so the samples stay spread over the whole track.
-// Usage per analysed frame and tracked face: observe(); if wants(), embed the face and add().
+// Usage per analysed frame and tracked face: observe(); if wants(), embed the face and add(). Or, with the
+// embedding computed elsewhere (another thread): reserve() the sample now, fulfil() its ticket later; the
+// samples kept are the same either way, since only the times decide them.
 class TrackEmbeddingCollector {
  public:
   explicit TrackEmbeddingCollector(CollectorOptions options = {});
@@ -100,18 +102,29 @@ class TrackEmbeddingCollector {
   bool wants(int track_id, double t_sec) const;
   // Keeps the embedding when wants(track_id, t_sec); ignores it otherwise.
   void add(int track_id, double t_sec, std::vector<float> embedding);
+  // When wants(track_id, t_sec): keeps a sample at t_sec whose embedding comes later, and returns its
+  // ticket (≥ 0); otherwise -1.
+  int64_t reserve(int track_id, double t_sec);
+  // The embedding of a reserved sample. A ticket whose sample was dropped meanwhile (the track's samples
+  // halved), or an unknown ticket, is ignored.
+  void fulfil(int64_t ticket, std::vector<float> embedding);
+  // Samples reserved, still kept and not yet fulfilled.
+  size_t pending() const { return pending_.size(); }
 
-  // All observed tracks, ascending track id.
+  // All observed tracks, ascending track id. throws: Error(Internal) while samples are pending.
   std::vector<TrackEvidence> tracks() const;
 
  private:
   struct State {
     TrackEvidence evidence;
     std::vector<double> sample_sec;     // time of each kept embedding
+    std::vector<int64_t> tickets;       // ticket of each kept embedding
     double interval_sec = 0;            // current sampling interval
   };
   CollectorOptions options_;
   std::unordered_map<int, State> tracks_;
+  std::unordered_map<int64_t, int> pending_;  // ticket → track, until fulfilled or dropped
+  int64_t next_ticket_ = 0;
 };
 
 }  // namespace psyface::faces

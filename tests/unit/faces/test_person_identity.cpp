@@ -219,6 +219,45 @@ TEST(TrackEmbeddingCollector, BoundedSamplesStaySpreadOverALongTrack) {
   for (size_t k = 1; k < e.size(); ++k) EXPECT_GT(e[k][0], e[k - 1][0]);
 }
 
+// Reserving samples and giving their embeddings later, late and out of order (as the pipeline's embedding
+// thread does), keeps exactly what add() keeps, through many halvings; a dropped ticket is ignored.
+TEST(TrackEmbeddingCollector, ReserveAndLateFulfilKeepWhatAddKeeps) {
+  TrackEmbeddingCollector now, later;
+  std::vector<std::pair<int64_t, float>> owed;
+  for (int i = 0; i < 600 * 5; ++i) {  // 10 min at 5 fps, two tracks
+    const double t = i * 0.2;
+    for (int track : {1, 2}) {
+      const cv::Rect2f box(0, 0, 50, 50);
+      now.observe(track, t, box);
+      later.observe(track, t, box);
+      const float value = static_cast<float>(track * 10000 + t);
+      if (now.wants(track, t)) now.add(track, t, {value});
+      const int64_t ticket = later.reserve(track, t);
+      EXPECT_EQ(ticket >= 0, now.tracks()[static_cast<size_t>(track - 1)].embedding_t_sec.back() == t);
+      if (ticket >= 0) owed.push_back({ticket, value});
+    }
+    if (owed.size() >= 7) {  // the worker catches up now and then, newest first
+      for (auto it = owed.rbegin(); it != owed.rend(); ++it) later.fulfil(it->first, {it->second});
+      owed.clear();
+    }
+  }
+  ASSERT_GT(later.pending(), 0u);
+  EXPECT_THROW(later.tracks(), Error);  // embeddings still owed
+  for (const auto& [ticket, value] : owed) later.fulfil(ticket, {value});
+  later.fulfil(0, {-1.0f});  // track 1's first sample, given already: ignored
+  later.fulfil(2, {-1.0f});  // its second, dropped at the first halving: ignored
+  EXPECT_EQ(later.pending(), 0u);
+  const auto a = now.tracks(), b = later.tracks();
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(a[k].embedding_t_sec, b[k].embedding_t_sec);
+    EXPECT_EQ(a[k].embeddings, b[k].embeddings);
+    EXPECT_LE(a[k].embeddings.size(), 30u);
+    EXPECT_GE(a[k].embeddings.size(), 15u);
+  }
+}
+
 TEST(TrackEmbeddingCollector, PresenceIntervalsSplitAtGapsAndStayBounded) {
   CollectorOptions o;
   o.max_intervals = 3;
