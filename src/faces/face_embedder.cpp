@@ -77,7 +77,7 @@ std::vector<float> FaceEmbedder::embed_crop(const cv::Mat& crop_bgr) {
 }
 
 std::vector<float> FaceEmbedder::raw_embedding(const cv::Mat& crop_bgr) {
-  const std::vector<cv::Mat> outs = model_.run(model_.make_blob(crop_bgr));
+  const std::vector<cv::Mat> outs = model_.run_image(crop_bgr);
   const cv::Mat& out = outs.at(static_cast<size_t>(output_index_));
   if (static_cast<int>(out.total()) != dimension_)
     throw Error(ErrorCode::Model, model_.manifest().name + ": embedding has " + std::to_string(out.total()) +

@@ -132,7 +132,7 @@ std::optional<FaceLandmarks> FaceMesh::fit(const cv::Mat& bgr, const FaceRoi& ro
   crop_region(bgr, roi, n, crop_);
   const cv::Matx23f to_frame = roi_to_frame_transform(roi, n);
 
-  const std::vector<cv::Mat> outs = model_.run(model_.make_blob(crop_));
+  const std::vector<cv::Mat> outs = model_.run_image(crop_);
   const float presence = output_with_size(outs, 1).at<float>(0);
   last_presence_ = std::isfinite(presence) ? std::clamp(presence, 0.0f, 1.0f) : 0.0f;
   if (last_presence_ < options_.min_presence) return std::nullopt;

@@ -61,28 +61,81 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
   return m;
 }
 
-cv::Mat DnnModel::make_blob(const cv::Mat& image) const {
+cv::Mat DnnModel::model_sized(const cv::Mat& image) const {
   if (image.empty()) throw Error(ErrorCode::Internal, "empty image given to model " + manifest_.name);
   cv::Mat bgr;
   if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
   else bgr = image;
   cv::Mat f;
-  bgr.convertTo(f, CV_32F);
+  if (bgr.depth() == CV_32F) f = bgr;
+  else bgr.convertTo(f, CV_32F);
   cv::Mat src;
   if (manifest_.input_channels == 1) {
     // grey = 0.2989 R + 0.5870 G + 0.1140 B (BGR channel order here)
     cv::transform(f, src, cv::Matx13f(0.1140f, 0.5870f, 0.2989f));
   } else {
-    cv::cvtColor(f, src, cv::COLOR_BGR2RGB);
+    src = f;  // BGR; make_blob and run_image turn it to RGB (resizing works per channel: same values)
   }
+  if (src.cols == manifest_.input_width && src.rows == manifest_.input_height) return src;
   cv::Mat resized;
-  if (src.cols != manifest_.input_width || src.rows != manifest_.input_height)
-    cv::resize(src, resized, cv::Size(manifest_.input_width, manifest_.input_height), 0, 0, cv::INTER_LINEAR);
-  else
-    resized = src;
+  cv::resize(src, resized, cv::Size(manifest_.input_width, manifest_.input_height), 0, 0, cv::INTER_LINEAR);
+  return resized;
+}
+
+cv::Mat DnnModel::make_blob(const cv::Mat& image) const {
+  cv::Mat sized = model_sized(image);  // may share the caller's pixels: never written to
+  if (sized.channels() == 3) {
+    cv::Mat rgb;
+    cv::cvtColor(sized, rgb, cv::COLOR_BGR2RGB);
+    sized = rgb;
+  }
   cv::Scalar mean;
   for (size_t c = 0; c < manifest_.mean.size() && c < 4; ++c) mean[static_cast<int>(c)] = manifest_.mean[c];
-  return cv::dnn::blobFromImage(resized, manifest_.scale, cv::Size(), mean, false, false, CV_32F);
+  return cv::dnn::blobFromImage(sized, manifest_.scale, cv::Size(), mean, false, false, CV_32F);
+}
+
+std::vector<cv::Mat> DnnModel::run_image(const cv::Mat& image) { return run_images({image}); }
+
+std::vector<cv::Mat> DnnModel::run_images(const std::vector<cv::Mat>& images) {
+  if (images.empty()) throw Error(ErrorCode::Internal, "no images given to model " + manifest_.name);
+  const int threads = std::min(cv::getNumThreads(), xnnpack_threads());
+  if (!xnn_) {
+    if (images.size() == 1) return run(make_blob(images[0]));
+    cv::Mat batch;
+    for (size_t i = 0; i < images.size(); ++i) {
+      const cv::Mat b = make_blob(images[i]);
+      if (batch.empty()) {
+        const int sz[4] = {static_cast<int>(images.size()), b.size[1], b.size[2], b.size[3]};
+        batch.create(4, sz, CV_32F);
+      }
+      std::copy_n(b.ptr<float>(), b.total(), batch.ptr<float>() + i * b.total());
+    }
+    return run(batch);
+  }
+  const int C = xnn_->input_channels();
+  const size_t per = static_cast<size_t>(C) * xnn_->input_height() * xnn_->input_width();
+  float* dst = xnn_->input(static_cast<int>(images.size()), threads);
+  float mean[4] = {0, 0, 0, 0};
+  for (size_t c = 0; c < manifest_.mean.size() && c < 4; ++c) mean[c] = manifest_.mean[c];
+  const float scale = manifest_.scale;
+  for (const auto& image : images) {
+    const cv::Mat sized = model_sized(image);
+    if (sized.channels() != C || !sized.isContinuous() || sized.total() * C != per)
+      throw Error(ErrorCode::Internal, "model " + manifest_.name + ": preprocessed image does not fit the input");
+    const float* s = sized.ptr<float>();
+    const size_t pixels = sized.total();
+    if (C == 3) {  // BGR → RGB, (x − mean)·scale, as blobFromImage after make_blob's cvtColor
+      for (size_t p = 0; p < pixels; ++p, s += 3, dst += 3) {
+        dst[0] = (s[2] - mean[0]) * scale;
+        dst[1] = (s[1] - mean[1]) * scale;
+        dst[2] = (s[0] - mean[2]) * scale;
+      }
+    } else {
+      for (size_t p = 0; p < pixels * C; ++p) dst[p] = (s[p] - mean[p % C]) * scale;
+      dst += pixels * C;
+    }
+  }
+  return xnn_->invoke(static_cast<int>(images.size()), threads);
 }
 
 std::vector<cv::Mat> DnnModel::run(const cv::Mat& blob) {

@@ -48,18 +48,28 @@ class DnnModel {
   const std::string& checksum() const { return manifest_.sha256; }
 
   // Preprocesses one image as the manifest says: colour conversion, bilinear resize (in float) to the
-  // input size, (x − mean)·scale, NCHW. requires: bgr is CV_8UC3 (or CV_8UC1 grey), non-empty.
+  // input size, (x − mean)·scale, NCHW. requires: bgr is CV_8UC3 (or CV_8UC1 grey, or CV_32FC3 with
+  // 0–255 values), non-empty.
   cv::Mat make_blob(const cv::Mat& bgr) const;
 
   // Runs the net on an NCHW blob (batch N). ensures: one Mat per manifest output, in manifest order.
   // XNNPACK uses min(cv::getNumThreads(), xnnpack_threads()) threads.
   std::vector<cv::Mat> run(const cv::Mat& blob);
 
+  // run(make_blob(image)) for each image as one batch, the same values; on XNNPACK the preprocessing
+  // writes the engine's NHWC input directly (no NCHW blob, no transpose). requires: as make_blob, for
+  // each image (CV_32FC3 with 0–255 values is also accepted); images non-empty.
+  std::vector<cv::Mat> run_image(const cv::Mat& image);
+  std::vector<cv::Mat> run_images(const std::vector<cv::Mat>& images);
+
  private:
   Manifest manifest_;
   cv::dnn::Net net_;
   std::shared_ptr<XnnNet> xnn_;
   std::vector<std::string> output_names_;
+
+  // make_blob's colour conversion and resize: HWC float, channels in the image's order (BGR when 3).
+  cv::Mat model_sized(const cv::Mat& image) const;
 };
 
 }  // namespace psyface::models

@@ -43,9 +43,9 @@ std::vector<EmotionProbs> EmotionClassifier::classify_batch(const std::vector<cv
   return out;
 }
 
-cv::Mat SingleModelClassifier::blob_of(const cv::Mat& face) const {
+cv::Mat SingleModelClassifier::model_input(const cv::Mat& face) const {
   const bool square = model_.manifest().crop.find("square") != std::string::npos;
-  return model_.make_blob(square ? pad_to_square(face) : face);
+  return square ? pad_to_square(face) : face;
 }
 
 EmotionProbs SingleModelClassifier::probs_at(const cv::Mat& out, int row) const {
@@ -58,25 +58,24 @@ EmotionProbs SingleModelClassifier::probs_at(const cv::Mat& out, int row) const 
 }
 
 EmotionProbs SingleModelClassifier::run_once(const cv::Mat& face) {
-  return probs_at(model_.run(blob_of(face)).at(prob_output_), 0);
+  return probs_at(model_.run_image(model_input(face)).at(prob_output_), 0);
 }
 
 std::vector<EmotionProbs> SingleModelClassifier::classify_batch(const std::vector<cv::Mat>& faces) {
   if (model_.engine() == Engine::OpenCV || faces.size() <= 1) return EmotionClassifier::classify_batch(faces);
-  // One blob [M, C, H, W]: the faces, then (with flip TTA) their mirror images.
+  // One batch: the faces, then (with flip TTA) their mirror images.
   const size_t n = faces.size(), m = tta_flip_ ? 2 * n : n;
-  cv::Mat batch;
+  std::vector<cv::Mat> inputs;
   for (size_t i = 0; i < m; ++i) {
-    cv::Mat flipped;
-    if (i >= n) cv::flip(faces[i - n], flipped, 1);
-    const cv::Mat b = blob_of(i < n ? faces[i] : flipped);
-    if (batch.empty()) {
-      const int sz[4] = {static_cast<int>(m), b.size[1], b.size[2], b.size[3]};
-      batch.create(4, sz, CV_32F);
+    if (i < n) {
+      inputs.push_back(model_input(faces[i]));
+    } else {
+      cv::Mat flipped;
+      cv::flip(faces[i - n], flipped, 1);
+      inputs.push_back(model_input(flipped));
     }
-    std::copy_n(b.ptr<float>(), b.total(), batch.ptr<float>() + i * b.total());
   }
-  const cv::Mat out = model_.run(batch).at(prob_output_);
+  const cv::Mat out = model_.run_images(inputs).at(prob_output_);
   std::vector<EmotionProbs> r(n);
   for (size_t i = 0; i < n; ++i) {
     r[i] = probs_at(out, static_cast<int>(i));

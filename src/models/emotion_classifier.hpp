@@ -50,7 +50,7 @@ class SingleModelClassifier final : public EmotionClassifier {
   std::vector<ModelProvenance> provenance() const override;
 
  private:
-  cv::Mat blob_of(const cv::Mat& face) const;
+  cv::Mat model_input(const cv::Mat& face) const;  // padded to a square when the manifest says so
   EmotionProbs probs_at(const cv::Mat& out, int row) const;
   EmotionProbs run_once(const cv::Mat& face);
   DnnModel model_;

@@ -104,6 +104,9 @@ struct Runtime {
   int batch = 0, threads = 0;
   xnn_runtime_t rt = nullptr;
   std::vector<Val> outputs;
+  // External buffers, bound once by xnn_setup_runtime: the NHWC input and each output as XNNPACK writes it.
+  std::vector<float> input;
+  std::vector<std::vector<float>> output_data;
   Runtime() = default;
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -122,7 +125,6 @@ struct XnnNet::Impl {
   std::map<std::string, std::vector<float>> weights;  // permuted constants, by key; outlive every runtime
   std::vector<std::unique_ptr<Runtime>> runtimes;
   std::map<int, pthreadpool_t> pools;
-  std::vector<float> nhwc_input;
 
   ~Impl() {
     runtimes.clear();
@@ -632,6 +634,15 @@ Runtime& XnnNet::Impl::runtime(int batch, int threads) {
   const xnn_status s = xnn_create_runtime_v2(sg, pool(threads), threads > 1 ? XNN_FLAG_YIELD_WORKERS : 0, &r->rt);
   xnn_delete_subgraph(sg);
   if (s != xnn_status_success) throw UnsupportedGraph("XNNPACK cannot create a runtime (status " + std::to_string(s) + ")");
+  // Fixed buffers, so the runtime is set up once, not before every inference.
+  r->input.assign(static_cast<size_t>(batch * in_c * in_h * in_w), 0.0f);
+  std::vector<xnn_external_value> ext{{0, r->input.data()}};
+  for (size_t k = 0; k < r->outputs.size(); ++k) {
+    r->output_data.emplace_back(static_cast<size_t>(product(r->outputs[k].shape)), 0.0f);
+    ext.push_back({static_cast<uint32_t>(k + 1), r->output_data.back().data()});
+  }
+  if (xnn_setup_runtime(r->rt, ext.size(), ext.data()) != xnn_status_success)
+    throw UnsupportedGraph("XNNPACK cannot set up a runtime");
   if (runtimes.size() >= kMaxRuntimes) runtimes.erase(runtimes.begin());
   runtimes.push_back(std::move(r));
   return *runtimes.back();
@@ -669,6 +680,35 @@ std::unique_ptr<XnnNet> XnnNet::from_onnx(const std::string& onnx_bytes, const s
   return net;
 }
 
+float* XnnNet::input(int batch, int threads) { return impl_->runtime(batch, std::max(threads, 1)).input.data(); }
+
+int XnnNet::input_channels() const { return static_cast<int>(impl_->in_c); }
+int XnnNet::input_height() const { return static_cast<int>(impl_->in_h); }
+int XnnNet::input_width() const { return static_cast<int>(impl_->in_w); }
+
+std::vector<cv::Mat> XnnNet::invoke(int batch, int threads) {
+  Runtime& r = impl_->runtime(batch, std::max(threads, 1));
+  if (xnn_invoke_runtime(r.rt) != xnn_status_success) throw Error(ErrorCode::Internal, "XNNPACK failed to run the model");
+  std::vector<cv::Mat> outs;
+  for (size_t k = 0; k < r.outputs.size(); ++k) {
+    const Val& v = r.outputs[k];
+    std::vector<int> sz(v.shape.begin(), v.shape.end());
+    outs.emplace_back(static_cast<int>(sz.size()), sz.data(), CV_32F);
+    const float* in = r.output_data[k].data();
+    float* o = outs.back().ptr<float>();
+    if (v.memory_is_logical()) {
+      std::copy(in, in + outs.back().total(), o);
+      continue;
+    }
+    const auto& s = v.shape;  // [N, C, H, W] stored [N, H, W, C]
+    const size_t oc = size_t(s[1]), ohw = size_t(s[2] * s[3]);
+    for (int64_t b = 0; b < s[0]; ++b, in += oc * ohw, o += oc * ohw)
+      for (size_t p = 0; p < ohw; ++p)
+        for (size_t c = 0; c < oc; ++c) o[c * ohw + p] = in[p * oc + c];
+  }
+  return outs;
+}
+
 std::vector<cv::Mat> XnnNet::run(const cv::Mat& blob, int threads) {
   Impl& im = *impl_;
   if (blob.dims != 4 || blob.type() != CV_32F || !blob.isContinuous() || blob.size[1] != im.in_c ||
@@ -676,44 +716,13 @@ std::vector<cv::Mat> XnnNet::run(const cv::Mat& blob, int threads) {
     throw Error(ErrorCode::Internal, "XnnNet::run: blob is not a continuous float [N, " + std::to_string(im.in_c) + ", " +
                                          std::to_string(im.in_h) + ", " + std::to_string(im.in_w) + "]");
   const int batch = blob.size[0];
-  Runtime& r = im.runtime(batch, std::max(threads, 1));
-
   const size_t C = size_t(im.in_c), HW = size_t(im.in_h * im.in_w);
-  im.nhwc_input.resize(size_t(batch) * C * HW);
   const float* src = blob.ptr<float>();
-  float* dst = im.nhwc_input.data();
+  float* dst = input(batch, threads);
   for (int b = 0; b < batch; ++b, src += C * HW, dst += C * HW)
     for (size_t c = 0; c < C; ++c)
       for (size_t p = 0; p < HW; ++p) dst[p * C + c] = src[c * HW + p];
-
-  std::vector<cv::Mat> outs;
-  std::vector<cv::Mat> storage;  // NHWC buffers of NCHW outputs, transposed afterwards
-  std::vector<xnn_external_value> ext{{0, im.nhwc_input.data()}};
-  for (size_t k = 0; k < r.outputs.size(); ++k) {
-    const Val& v = r.outputs[k];
-    std::vector<int> sz(v.shape.begin(), v.shape.end());
-    outs.emplace_back(static_cast<int>(sz.size()), sz.data(), CV_32F);
-    if (v.memory_is_logical()) {
-      storage.emplace_back();
-      ext.push_back({static_cast<uint32_t>(k + 1), outs.back().ptr<float>()});
-    } else {
-      storage.emplace_back(1, static_cast<int>(outs.back().total()), CV_32F);
-      ext.push_back({static_cast<uint32_t>(k + 1), storage.back().ptr<float>()});
-    }
-  }
-  if (xnn_setup_runtime(r.rt, ext.size(), ext.data()) != xnn_status_success || xnn_invoke_runtime(r.rt) != xnn_status_success)
-    throw Error(ErrorCode::Internal, "XNNPACK failed to run the model");
-  for (size_t k = 0; k < r.outputs.size(); ++k) {
-    if (storage[k].empty()) continue;
-    const auto& s = r.outputs[k].shape;  // [N, C, H, W] stored [N, H, W, C]
-    const size_t oc = size_t(s[1]), ohw = size_t(s[2] * s[3]);
-    const float* in = storage[k].ptr<float>();
-    float* o = outs[k].ptr<float>();
-    for (int64_t b = 0; b < s[0]; ++b, in += oc * ohw, o += oc * ohw)
-      for (size_t p = 0; p < ohw; ++p)
-        for (size_t c = 0; c < oc; ++c) o[c * ohw + p] = in[p * oc + c];
-  }
-  return outs;
+  return invoke(batch, threads);
 }
 
 }  // namespace psyface::models

@@ -44,6 +44,15 @@ class XnnNet {
   // values OpenCV DNN returns for this graph. Not thread-safe (one XnnNet per thread).
   std::vector<cv::Mat> run(const cv::Mat& blob, int threads);
 
+  // The same in two steps, for a caller that writes the input in NHWC itself (no NCHW blob, no transpose):
+  // input() is the batch's [N, H, W, C] buffer (built with its runtime on first use; valid until the next
+  // call for another batch size or thread count), invoke() runs it. requires: batch, threads >= 1.
+  float* input(int batch, int threads);
+  std::vector<cv::Mat> invoke(int batch, int threads);
+  int input_channels() const;
+  int input_height() const;
+  int input_width() const;
+
   struct Impl;
 
  private:
