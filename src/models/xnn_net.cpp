@@ -72,6 +72,28 @@ std::vector<T> tensor_data(const onnx::TensorProto& t, int type, const Repeated&
 std::vector<float> float_data(const onnx::TensorProto& t) {
   return tensor_data<float>(t, onnx::TensorProto::FLOAT, t.float_data(), "float");
 }
+
+// Element i of a float initializer, read in place (no copy of a large filter before it is permuted).
+class FloatView {
+ public:
+  explicit FloatView(const onnx::TensorProto& t) : t_(t) {
+    if (t.data_type() != onnx::TensorProto::FLOAT) throw UnsupportedGraph("initializer '" + t.name() + "' is not float");
+    raw_ = !t.raw_data().empty();
+    size_ = raw_ ? t.raw_data().size() / sizeof(float) : static_cast<size_t>(t.float_data_size());
+  }
+  size_t size() const { return size_; }
+  float operator[](size_t i) const {
+    if (!raw_) return t_.float_data(static_cast<int>(i));
+    float v;
+    std::memcpy(&v, t_.raw_data().data() + i * sizeof(float), sizeof v);
+    return v;
+  }
+
+ private:
+  const onnx::TensorProto& t_;
+  bool raw_ = false;
+  size_t size_ = 0;
+};
 std::vector<int64_t> int64_data(const onnx::TensorProto& t) {
   return tensor_data<int64_t>(t, onnx::TensorProto::INT64, t.int64_data(), "int64");
 }
@@ -310,7 +332,8 @@ class SubgraphBuilder {
     const int64_t OW = (x.shape[3] + pads[1] + pads[3] - ((KW - 1) * dil[1] + 1)) / strides[1] + 1;
     const bool depthwise = groups > 1 && groups == C && IG == 1;
     const float* w = im_.weight(key(n, "W"), [&] {
-      const auto src = float_data(wt);
+      const FloatView src(wt);
+      if (src.size() != static_cast<size_t>(O * IG * KH * KW)) unsupported(n, "filter size does not match its shape");
       std::vector<float> dst(src.size());
       for (int64_t o = 0; o < O; ++o)
         for (int64_t i = 0; i < IG; ++i)
@@ -651,11 +674,12 @@ Runtime& XnnNet::Impl::runtime(int batch, int threads) {
 XnnNet::XnnNet() : impl_(std::make_unique<Impl>()) {}
 XnnNet::~XnnNet() = default;
 
-std::unique_ptr<XnnNet> XnnNet::from_onnx(const std::string& onnx_bytes, const std::vector<std::string>& output_names) {
+std::unique_ptr<XnnNet> XnnNet::from_onnx(std::string onnx_bytes, const std::vector<std::string>& output_names) {
   init_xnnpack();
   std::unique_ptr<XnnNet> net(new XnnNet());
   Impl& im = *net->impl_;
   if (!im.model.ParseFromString(onnx_bytes)) throw Error(ErrorCode::Model, "not a valid ONNX model");
+  std::string().swap(onnx_bytes);  // parsed: the file's bytes are not needed while the weights are packed
   const auto& g = im.model.graph();
   for (const auto& t : g.initializer()) im.inits[t.name()] = &t;
   std::vector<std::string> inputs;

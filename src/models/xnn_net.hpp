@@ -34,7 +34,7 @@ class XnnNet {
   // graph tensors (empty = the graph's outputs).
   // ensures: the batch-1 subgraph is built (so anything unsupported is found here).
   // throws UnsupportedGraph (first node the engine cannot run), Error(Model) for a malformed graph.
-  static std::unique_ptr<XnnNet> from_onnx(const std::string& onnx_bytes, const std::vector<std::string>& output_names);
+  static std::unique_ptr<XnnNet> from_onnx(std::string onnx_bytes, const std::vector<std::string>& output_names);
   ~XnnNet();
   XnnNet(const XnnNet&) = delete;
   XnnNet& operator=(const XnnNet&) = delete;
