@@ -2,6 +2,8 @@
 // The only place that catches psyface::Error.
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -9,6 +11,11 @@
 #include "psyface/version.hpp"
 
 int main(int argc, char** argv) {
+  // Frames (0.9–2.7 MB), crops and network buffers are allocated and freed all the time: keep them in the
+  // heap for reuse instead of mapping fresh pages (each page fault is costly in a VM) and handing them
+  // back. ~10 % less system time on the OpenFace sample; peak RSS unchanged (docs/benchmarks.md).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{"psyface — facial-affect measurement for psychotherapy session videos (runs offline)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("psyface ") + psyface::kVersion);
