@@ -7,7 +7,6 @@
 #include <cmath>
 #include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <thread>
 
@@ -192,15 +191,15 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
     ~ThreadsGuard() { cv::setNumThreads(saved); }
   } threads_guard;
   AnalyzeSummary summary;
-  // Start-up in parallel: the decoder fills its queue and the emotion models load in a second thread while
-  // this one loads the tracker's (the identity model loads in PersonObserver's thread, below).
+  // The decoder starts first and fills its queue while the models load (the identity model loads in
+  // PersonObserver's thread, below). The tracker's and the emotion models load one after the other: in
+  // two threads they took longer (0.14 s against 0.12 s, measured), competing for page faults.
   video::ReadOptions read = options.read;
   read.queue_capacity = options.queue_frames;
   video::AsyncFrameSource source(video, read);
   summary.video = source.info();
-  auto loading = std::async(std::launch::async, [&] { return models::make_emotion_members(models_dir, options.emotion); });
-  faces::FaceTracker tracker(models_dir, options.tracker);  // if this throws, ~future waits for the other load
-  auto members = loading.get();
+  faces::FaceTracker tracker(models_dir, options.tracker);
+  auto members = models::make_emotion_members(models_dir, options.emotion);
   for (const auto& m : members)
     for (const auto& p : m->provenance()) summary.models.push_back(p);
   summary.models.push_back({tracker.detector().manifest().name, tracker.detector().manifest().sha256,
