@@ -126,7 +126,7 @@ std::vector<Detection> FaceDetector::detect(const cv::Mat& bgr) {
   if (bgr.empty() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1))
     throw Error(ErrorCode::Internal, "FaceDetector::detect needs a non-empty CV_8UC3 or CV_8UC1 image");
   const Letterbox lb = letterbox_to_square(bgr, model_.manifest().input_width, square_);
-  const std::vector<cv::Mat> outputs = model_.run_image(square_);  // (x − mean)·scale, RGB, as square_to_blob
+  const std::vector<cv::Mat> outputs = model_.run_image(square_);  // RGB, (x − mean)·scale, into the engine's input
 
   std::vector<Detection> candidates;
   decode(outputs, candidates);

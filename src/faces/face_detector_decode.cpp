@@ -32,33 +32,6 @@ Letterbox letterbox_to_square(const cv::Mat& frame, int size_px, cv::Mat& square
   return lb;
 }
 
-void square_to_blob(const cv::Mat& square, const std::vector<float>& mean, float scale, cv::Mat& blob) {
-  if (square.empty() || (square.type() != CV_8UC3 && square.type() != CV_8UC1) || mean.size() != 3)
-    throw Error(ErrorCode::Internal, "square_to_blob needs a CV_8UC3 or CV_8UC1 image and 3 means");
-  const int rows = square.rows, cols = square.cols;
-  const int shape[4] = {1, 3, rows, cols};
-  blob.create(4, shape, CV_32F);
-  const size_t plane = static_cast<size_t>(rows) * cols;
-  float* red = blob.ptr<float>();
-  float* green = red + plane;
-  float* blue = green + plane;
-  // Precomputed per channel: 256 entries of (v − mean) · scale, so the loop is three loads and stores.
-  std::array<std::array<float, 256>, 3> lut;
-  for (int c = 0; c < 3; ++c)
-    for (int v = 0; v < 256; ++v) lut[c][v] = (static_cast<float>(v) - mean[c]) * scale;
-  const bool grey = square.channels() == 1;
-  for (int y = 0; y < rows; ++y) {
-    const uchar* p = square.ptr<uchar>(y);
-    const size_t o = static_cast<size_t>(y) * cols;
-    for (int x = 0; x < cols; ++x) {
-      const uchar b = grey ? p[x] : p[3 * x], g = grey ? p[x] : p[3 * x + 1], r = grey ? p[x] : p[3 * x + 2];
-      red[o + x] = lut[0][r];
-      green[o + x] = lut[1][g];
-      blue[o + x] = lut[2][b];
-    }
-  }
-}
-
 float score_from_logit(float logit) {
   constexpr float kClip = 100.0f;
   return 1.0f / (1.0f + std::exp(-std::clamp(logit, -kClip, kClip)));

@@ -28,14 +28,6 @@ struct Letterbox {
 // ensures: square is size_px × size_px, frame.type(); reuses square's buffer when it already fits.
 Letterbox letterbox_to_square(const cv::Mat& frame, int size_px, cv::Mat& square);
 
-// An NCHW network input for a letterboxed square in one pass (FaceDetector itself hands the square to
-// DnnModel::run_image, which writes the same numbers straight into the engine's input): RGB channel order,
-// (value − mean[c]) · scale. Same numbers as models::DnnModel::make_blob for an "RGB" manifest when no
-// resize is needed, without its three intermediate float images. A grey square feeds all three channels.
-// requires: square CV_8UC3 (BGR) or CV_8UC1, mean has 3 values. ensures: blob is 1×3×rows×cols CV_32F,
-//   reusing its buffer when it already has that shape.
-void square_to_blob(const cv::Mat& square, const std::vector<float>& mean, float scale, cv::Mat& blob);
-
 // One anchor's 16 regressors: centre offset (x, y), size (w, h), then 6 keypoint offsets (x, y), all in
 // model-input pixels relative to the anchor centre. ensures: box and keypoints in model pixels.
 Detection decode_anchor(const float* regressors16, cv::Point2f anchor_px, float score);

@@ -220,12 +220,12 @@ TEST(FaceDetectorReport, DISABLED_SmallestFace) {
   }
 }
 
-// Median ms of detect() and of its stages (letterbox, blob, network, decode + NMS) over `calls` calls.
-// The stages are timed on a second copy of the network right after each detect(); "rest" (decode, NMS,
-// mapping) is the difference of medians, so it is approximate.
+// Median ms of detect() and of its stages (letterbox, preprocessing + network, decode + NMS) over `calls`
+// calls. The stages are timed on a second copy of the network right after each detect(); "rest" (decode,
+// NMS, mapping) is the difference of medians, so it is approximate.
 void time_detector(FaceDetector& det, models::DnnModel& net, const cv::Mat& frame, int calls) {
-  std::vector<double> total, letterbox, to_blob, make_blob, forward;
-  cv::Mat square, blob;
+  std::vector<double> total, letterbox, make_blob, forward;
+  cv::Mat square;
   for (int i = 0; i < calls + 5; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     const auto faces = det.detect(frame);
@@ -235,27 +235,23 @@ void time_detector(FaceDetector& det, models::DnnModel& net, const cv::Mat& fram
     const Letterbox lb = letterbox_to_square(frame, net.manifest().input_width, square);
     const double t_letterbox = ms_since(t0);
     t0 = std::chrono::steady_clock::now();
-    square_to_blob(square, net.manifest().mean, net.manifest().scale, blob);
-    const double t_blob = ms_since(t0);
-    t0 = std::chrono::steady_clock::now();
     const cv::Mat reference_blob = net.make_blob(square);  // for comparison only
     const double t_make_blob = ms_since(t0);
     t0 = std::chrono::steady_clock::now();
-    const auto outs = net.run(blob);
+    const auto outs = net.run_image(square);  // what detect() does: preprocessing into the input, network
     const double t_forward = ms_since(t0);
     if (i < 5) continue;  // warm-up
     total.push_back(t_total);
     letterbox.push_back(t_letterbox);
-    to_blob.push_back(t_blob);
     make_blob.push_back(t_make_blob);
     forward.push_back(t_forward);
     (void)lb;
     (void)faces;
     (void)outs;
   }
-  const double rest = median(total) - median(letterbox) - median(to_blob) - median(forward);
-  std::printf("| %s | %dx%d | %d | %.2f | %.2f | %.2f (%.2f) | %.2f | %.2f |\n", det.options().model.c_str(),
-              frame.cols, frame.rows, calls, median(total), median(letterbox), median(to_blob), median(make_blob),
+  const double rest = median(total) - median(letterbox) - median(forward);
+  std::printf("| %s | %dx%d | %d | %.2f | %.2f | (%.2f) | %.2f | %.2f |\n", det.options().model.c_str(),
+              frame.cols, frame.rows, calls, median(total), median(letterbox), median(make_blob),
               median(forward), std::max(0.0, rest));
 }
 
@@ -272,7 +268,7 @@ TEST(FaceDetectorReport, DISABLED_MillisecondsPerDetect) {
   std::string load;
   std::getline(loadavg, load);
   std::printf("\nOpenCV %s, cv::setNumThreads(%d), load average before: %s\n", CV_VERSION, threads, load.c_str());
-  std::printf("| model | frame | calls | detect() median ms | letterbox | blob (make_blob) | network |"
+  std::printf("| model | frame | calls | detect() median ms | letterbox | (make_blob) | preprocessing + network |"
               " decode+NMS (rest) |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
   constexpr int kCalls = 100;
