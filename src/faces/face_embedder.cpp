@@ -32,24 +32,36 @@ void l2_normalise(std::vector<float>& v) {
   for (float& x : v) x *= inv;
 }
 
+namespace {
+
+// The crop margin: given, or the model's own; throws Error(Usage) when negative or not finite.
+float checked_margin(const std::string& model, std::optional<float> margin) {
+  const float m = margin.value_or(spec_for(model).margin);
+  if (!(m >= 0.0f && std::isfinite(m)))
+    throw Error(ErrorCode::Usage, "face embedding crop margin must be >= 0, got " + std::to_string(m));
+  return m;
+}
+
+// The side of the model's square input; throws Error(Model) naming the manifest when it is not square.
+int square_input_px(const models::Manifest& m, const std::filesystem::path& model_dir) {
+  if (m.input_width <= 0 || m.input_height != m.input_width)
+    throw Error(ErrorCode::Model, (model_dir / "manifest.json").string() + ": expected a square input");
+  return m.input_width;
+}
+
+}  // namespace
+
 EmbeddingCrop FaceEmbedder::crop_of(const std::filesystem::path& models_dir, const std::string& model,
                                     std::optional<float> margin) {
   EmbeddingCrop c;
-  c.margin = margin.value_or(spec_for(model).margin);
-  if (!(c.margin >= 0.0f && std::isfinite(c.margin)))
-    throw Error(ErrorCode::Usage, "face embedding crop margin must be >= 0, got " + std::to_string(c.margin));
-  const models::Manifest m = models::read_manifest(models_dir / model);
-  c.size_px = m.input_width;
-  if (c.size_px <= 0 || m.input_height != c.size_px)
-    throw Error(ErrorCode::Model, (models_dir / model / "manifest.json").string() + ": expected a square input");
+  c.margin = checked_margin(model, margin);
+  c.size_px = square_input_px(models::read_manifest(models_dir / model), models_dir / model);
   return c;
 }
 
 FaceEmbedder::FaceEmbedder(const std::filesystem::path& models_dir, std::string model, std::optional<float> margin) {
   const EmbeddingSpec spec = spec_for(model);
-  margin_ = margin.value_or(spec.margin);
-  if (!(margin_ >= 0.0f && std::isfinite(margin_)))
-    throw Error(ErrorCode::Usage, "face embedding crop margin must be >= 0, got " + std::to_string(margin_));
+  margin_ = checked_margin(model, margin);
   model_ = models::DnnModel::load(models_dir, model);
   const auto& outputs = model_.manifest().outputs;
   output_index_ = -1;
@@ -59,9 +71,7 @@ FaceEmbedder::FaceEmbedder(const std::filesystem::path& models_dir, std::string 
     throw Error(ErrorCode::Model, (models_dir / model / "manifest.json").string() + " has no output '" +
                                       spec.output_name + "'");
   dimension_ = spec.dimension;
-  input_size_px_ = model_.manifest().input_width;
-  if (input_size_px_ <= 0 || model_.manifest().input_height != input_size_px_)
-    throw Error(ErrorCode::Model, (models_dir / model / "manifest.json").string() + ": expected a square input");
+  input_size_px_ = square_input_px(model_.manifest(), models_dir / model);
   grey_response_ = raw_embedding(cv::Mat(input_size_px_, input_size_px_, CV_8UC3, cv::Scalar::all(128)));
 }
 
