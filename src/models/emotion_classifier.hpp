@@ -14,7 +14,7 @@
 
 namespace psyface::models {
 
-// Most faces one batched network call takes (analyze gathers the faces of frames already queued): the two
+// Most faces one batched network call takes (analyze batches the faces of one frame, never across frames): the two
 // faces of a dyad. Larger batches were slower per face on XNNPACK (bench_models: the activations of a
 // batch leave the L2 cache) and each batch size keeps its own XNNPACK runtime in memory.
 inline constexpr int kMaxEmotionBatch = 2;
