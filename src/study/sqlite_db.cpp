@@ -1,7 +1,10 @@
 // SQLite RAII layer (see sqlite_db.hpp).
 #include "study/sqlite_db.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "psyface/error.hpp"
 
@@ -31,6 +34,29 @@ void SqliteDb::exec(const std::string& sql) {
     sqlite3_free(err);
     throw Error(ErrorCode::Output, path_.string() + ": " + msg + " (in: " + sql.substr(0, 80) + ")");
   }
+}
+
+void SqliteDb::set_journal_mode(const std::string& mode) {
+  auto current = [&] {
+    Statement q(*this, "PRAGMA journal_mode");
+    const std::string m = q.step() ? q.text(0) : "";
+    q.run();
+    return m;
+  };
+  if (current() == mode) return;
+  // Changing the journal mode needs the database to itself, and SQLite answers SQLITE_BUSY at once instead
+  // of calling the busy handler (seen when Slurm starts an array's tasks together on a new study): retry.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (auto pause = std::chrono::milliseconds(2);; pause = std::min(pause * 2, std::chrono::milliseconds(200))) {
+    Statement q(*this, "PRAGMA journal_mode=" + mode);
+    const int rc = sqlite3_step(q.handle());
+    if (rc == SQLITE_ROW) break;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) fail("cannot set journal_mode=" + mode);
+    std::this_thread::sleep_for(pause);
+  }
+  if (current() != mode)
+    throw Error(ErrorCode::Output, path_.string() + ": SQLite cannot use journal_mode=" + mode +
+                                       " here" + (mode == "wal" ? " (on a network filesystem use --journal delete)" : ""));
 }
 
 int64_t SqliteDb::query_int(const std::string& sql) {

@@ -35,6 +35,7 @@ class Statement {
   int64_t integer(int col) const;   // 0 for NULL
   int columns() const;
   std::string column_name(int col) const;
+  sqlite3_stmt* handle() { return stmt_; }
 
  private:
   SqliteDb& db_;
@@ -50,6 +51,9 @@ class SqliteDb {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   void exec(const std::string& sql);
+  // Sets PRAGMA journal_mode ("wal" or "delete"), waiting up to 60 s while other processes use the file.
+  // throws Error(Output) when the mode cannot be set (e.g. WAL on a filesystem without shared memory).
+  void set_journal_mode(const std::string& mode);
   // The first column of the first row of a query without parameters (0 when there is no row).
   int64_t query_int(const std::string& sql);
   int64_t changes() const { return sqlite3_changes(db_); }

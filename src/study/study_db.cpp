@@ -128,19 +128,22 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
   if (journal != "wal" && journal != "delete")
     throw Error(ErrorCode::Usage, "journal mode must be wal or delete, not '" + journal + "'");
   const bool make = check_schema(create);  // refuses other databases before anything is written
-  db_.exec("PRAGMA journal_mode=" + journal);
+  db_.set_journal_mode(journal);
   db_.exec("PRAGMA synchronous=NORMAL");
   if (make) create_schema();
 }
 
 bool StudyDb::check_schema(bool create) {
-  const int64_t version = db_.query_int("PRAGMA user_version");
+  // one statement, so one snapshot: read apart, another process's create could fall between the two reads
+  Statement q(db_, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+  q.step();
+  const int64_t version = q.integer(0), objects = q.integer(1);
+  q.run();
   if (version == kSchemaVersion) return false;
   if (version != 0)
     throw Error(ErrorCode::Input, db_.path().string() + " has study schema version " + std::to_string(version) +
                                       "; this psyface reads version " + std::to_string(kSchemaVersion) +
                                       (version > kSchemaVersion ? " (made by a newer psyface: upgrade psyface)" : ""));
-  const int64_t objects = db_.query_int("SELECT count(*) FROM sqlite_master");
   if (objects != 0)
     throw Error(ErrorCode::Input, db_.path().string() + " is not a psyface study database (no schema version)");
   if (!create)

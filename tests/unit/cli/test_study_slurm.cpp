@@ -80,11 +80,15 @@ TEST(StudySlurm, ArrayJobEqualsAnUnshardedRun) {
   EXPECT_TRUE(WIFEXITED(status)) << util::read_file(study / "sbatch.out");
   EXPECT_NE(util::read_file(study / "sbatch.out").find("Submitted batch job"), std::string::npos)
       << util::read_file(study / "sbatch.out");
+  std::string tasks;  // what each array task printed, shown when the test fails
+  for (const auto& e : fs::directory_iterator(study))
+    if (e.path().filename().string().starts_with("psyface-study-"))
+      tasks += "--- " + e.path().filename().string() + ":\n" + util::read_file(e.path());
   const auto exp = run("study export " + study.string());
-  ASSERT_EQ(exp.exit_code, 0) << exp.err;
-  EXPECT_EQ(read_exports(study), read_exports(single));
+  ASSERT_EQ(exp.exit_code, 0) << exp.err << tasks;
+  EXPECT_EQ(read_exports(study), read_exports(single)) << tasks;
   const auto st = run("study status " + study.string());
-  EXPECT_NE(st.out.find("6 sessions: 4 done, 2 failed, 0 pending"), std::string::npos) << st.out;
+  EXPECT_NE(st.out.find("6 sessions: 4 done, 2 failed, 0 pending"), std::string::npos) << st.out << tasks;
   fs::remove_all(single);
   fs::remove_all(study);
 }

@@ -1,4 +1,5 @@
 // sessions.csv, segments and study.conf validation: every problem with file, line and column.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -206,6 +207,41 @@ TEST(StudyDatabase, CreatesSchemaV1AndRefusesOtherVersions) {
     raw.exec("CREATE TABLE t(x)");
   }
   EXPECT_THROW(StudyDb(s.dir() / "other.sqlite", true), Error);
+}
+
+// Slurm starts the tasks of an array within milliseconds of each other, each opening a study folder that
+// has no database yet: every one must end up with the same schema (CI once saw "no schema version" here,
+// from a process that read user_version before and sqlite_master after another one's create).
+TEST(StudyDatabase, ProcessesCreatingItTogetherAllSucceed) {
+  test::TempStudy s("create-race");
+  const auto file = s.dir() / "study.sqlite";
+  constexpr int kRounds = 40, kProcesses = 4;
+  int failures = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(file.string() + suffix);
+    std::vector<pid_t> pids;
+    for (int p = 0; p < kProcesses; ++p) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        try {
+          StudyDb db(file, true);
+          ::_exit(0);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "round %d: %s\n", round, e.what());
+          ::_exit(1);
+        }
+      }
+      pids.push_back(pid);
+    }
+    for (pid_t pid : pids) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+    }
+  }
+  EXPECT_EQ(failures, 0) << "of " << kRounds * kProcesses << " processes";
+  StudyDb db(file, false);  // the last round's database is a complete study database
+  EXPECT_TRUE(db.sessions().empty());
 }
 
 TEST(StudyDatabase, ClaimIsCompareAndSwap) {
