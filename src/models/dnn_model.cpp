@@ -40,11 +40,11 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
   if (m.manifest_.name != name)
     throw Error(ErrorCode::Model, (dir / "manifest.json").string() + " describes model '" + m.manifest_.name +
                                       "', not '" + name + "'");
-  std::string bytes = read_verified_model_file(dir, m.manifest_);
+  const util::MappedFile bytes = read_verified_model_file(dir, m.manifest_);
   for (const auto& o : m.manifest_.outputs) m.output_names_.push_back(o.name);
   if (engine == Engine::Xnnpack) {
     try {
-      m.xnn_ = XnnNet::from_onnx(std::move(bytes), m.output_names_);
+      m.xnn_ = XnnNet::from_onnx(bytes.bytes(), m.output_names_);
       return m;
     } catch (const UnsupportedGraph& e) {
       std::cerr << "psyface: note: model " << name << " runs on OpenCV DNN: the xnnpack engine lacks " << e.what()

@@ -89,12 +89,12 @@ namespace {
 }
 }  // namespace
 
-std::string read_verified_model_file(const std::filesystem::path& model_dir, const Manifest& m) {
+util::MappedFile read_verified_model_file(const std::filesystem::path& model_dir, const Manifest& m) {
   const auto file = model_dir / m.onnx_file;
   if (!std::filesystem::exists(file))
     throw Error(ErrorCode::Model, "model file " + file.string() + " not found; run 'psyface models build'");
-  std::string bytes = util::read_file(file);
-  const std::string actual = util::sha256_bytes(bytes);
+  util::MappedFile bytes(file);
+  const std::string actual = util::sha256_bytes(bytes.bytes());
   if (actual != m.sha256) throw_mismatch(file, actual, m);
   return bytes;
 }

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/mapped_file.hpp"
+
 namespace psyface::models {
 
 inline constexpr int kManifestFormatVersion = 1;
@@ -51,8 +53,8 @@ Manifest read_manifest(const std::filesystem::path& model_dir);
 void write_manifest(const std::filesystem::path& model_dir, const Manifest& m);
 
 // requires: manifest read from model_dir. ensures: the ONNX file exists and its sha256 equals the
-// manifest's; returns its bytes (one read for checking and loading). throws Error(Model) with both
+// manifest's; returns the file mapped (one read for checking and loading). throws Error(Model) with both
 // checksums and the fix ("psyface models build") otherwise.
-std::string read_verified_model_file(const std::filesystem::path& model_dir, const Manifest& m);
+util::MappedFile read_verified_model_file(const std::filesystem::path& model_dir, const Manifest& m);
 
 }  // namespace psyface::models

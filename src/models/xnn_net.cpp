@@ -12,8 +12,10 @@
 #include <mutex>
 #include <numeric>
 #include <set>
+#include <span>
 
 #include "psyface/error.hpp"
+#include "util/huge_pages.hpp"
 
 namespace psyface::models {
 namespace {
@@ -21,10 +23,21 @@ namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr size_t kMaxRuntimes = 4;  // (batch, threads) combinations kept; the oldest is dropped first
 
+// XNNPACK's packed weights and activation buffers (2–30 MB per model) go to huge pages: their first
+// touch was ~60 % of the start-up page faults (util/huge_pages.hpp).
+const xnn_allocator kHugePageAllocator = {
+    nullptr,
+    [](void*, size_t size) { return util::huge_page_alloc(size); },
+    [](void*, void* p, size_t size) { return util::huge_page_realloc(p, size); },
+    [](void*, void* p) { util::huge_page_free(p); },
+    [](void*, size_t alignment, size_t size) { return util::huge_page_alloc(size, alignment); },
+    [](void*, void* p) { util::huge_page_free(p); },
+};
+
 void init_xnnpack() {
   static std::once_flag once;
   static xnn_status status = xnn_status_success;
-  std::call_once(once, [] { status = xnn_initialize(nullptr); });
+  std::call_once(once, [] { status = xnn_initialize(&kHugePageAllocator); });
   if (status != xnn_status_success) throw UnsupportedGraph("XNNPACK does not initialise on this CPU");
 }
 
@@ -144,7 +157,12 @@ struct XnnNet::Impl {
   std::map<std::string, const onnx::TensorProto*> inits;
   std::vector<std::string> output_names;
   int64_t in_c = 0, in_h = 0, in_w = 0;
-  std::map<std::string, std::vector<float>> weights;  // permuted constants, by key; outlive every runtime
+  // Permuted constants, by key; they outlive every runtime. Their floats live in one block sized to the
+  // model's float initializers (huge pages from 2 MiB on: fewer page faults at load, util/huge_pages.hpp).
+  std::map<std::string, std::span<const float>> weights;
+  std::unique_ptr<float[], void (*)(float*)> store{nullptr, [](float* p) { util::huge_page_free(p); }};
+  size_t store_size = 0, store_used = 0;  // floats
+  std::vector<std::vector<float>> overflow;  // constants that do not fit the block (none in practice)
   std::vector<std::unique_ptr<Runtime>> runtimes;
   std::map<int, pthreadpool_t> pools;
 
@@ -167,10 +185,30 @@ struct XnnNet::Impl {
     return it == inits.end() ? nullptr : it->second;
   }
 
-  const std::vector<float>& cached(const std::string& key, const std::function<std::vector<float>()>& make) {
+  std::span<const float> cached(const std::string& key, const std::function<std::vector<float>()>& make) {
     auto it = weights.find(key);
-    if (it == weights.end()) it = weights.emplace(key, make()).first;
+    if (it == weights.end()) it = weights.emplace(key, keep(make())).first;
     return it->second;
+  }
+  std::span<const float> keep(std::vector<float> v) {
+    constexpr size_t kAlign = 16;  // floats: 64-byte aligned, like XNNPACK's own buffers
+    const size_t at = (store_used + kAlign - 1) / kAlign * kAlign;
+    if (!store || at + v.size() > store_size) {
+      overflow.push_back(std::move(v));
+      return overflow.back();
+    }
+    std::copy(v.begin(), v.end(), store.get() + at);
+    store_used = at + v.size();
+    return {store.get() + at, v.size()};
+  }
+  // Once the subgraph holds the permuted copies, the ONNX floats are dropped (later batch sizes reuse the
+  // copies), so XNNPACK packs the weights into memory the parser has just freed.
+  void drop_onnx_floats() {
+    for (auto& t : *model.mutable_graph()->mutable_initializer())
+      if (t.data_type() == onnx::TensorProto::FLOAT) {
+        t.clear_raw_data();
+        t.clear_float_data();
+      }
   }
   const float* weight(const std::string& key, const std::function<std::vector<float>()>& make) {
     return cached(key, make).data();
@@ -653,6 +691,7 @@ Runtime& XnnNet::Impl::runtime(int batch, int threads) {
     xnn_delete_subgraph(sg);
     throw;
   }
+  drop_onnx_floats();
   // Workers sleep between inferences instead of spinning (the pipeline's other threads need the cores).
   const xnn_status s = xnn_create_runtime_v2(sg, pool(threads), threads > 1 ? XNN_FLAG_YIELD_WORKERS : 0, &r->rt);
   xnn_delete_subgraph(sg);
@@ -674,12 +713,13 @@ Runtime& XnnNet::Impl::runtime(int batch, int threads) {
 XnnNet::XnnNet() : impl_(std::make_unique<Impl>()) {}
 XnnNet::~XnnNet() = default;
 
-std::unique_ptr<XnnNet> XnnNet::from_onnx(std::string onnx_bytes, const std::vector<std::string>& output_names) {
+std::unique_ptr<XnnNet> XnnNet::from_onnx(std::string_view onnx_bytes, const std::vector<std::string>& output_names) {
   init_xnnpack();
   std::unique_ptr<XnnNet> net(new XnnNet());
   Impl& im = *net->impl_;
-  if (!im.model.ParseFromString(onnx_bytes)) throw Error(ErrorCode::Model, "not a valid ONNX model");
-  std::string().swap(onnx_bytes);  // parsed: the file's bytes are not needed while the weights are packed
+  if (onnx_bytes.size() > size_t(std::numeric_limits<int>::max()) ||
+      !im.model.ParseFromArray(onnx_bytes.data(), static_cast<int>(onnx_bytes.size())))
+    throw Error(ErrorCode::Model, "not a valid ONNX model");
   const auto& g = im.model.graph();
   for (const auto& t : g.initializer()) im.inits[t.name()] = &t;
   std::vector<std::string> inputs;
@@ -693,14 +733,13 @@ std::unique_ptr<XnnNet> XnnNet::from_onnx(std::string onnx_bytes, const std::vec
   im.output_names = output_names;
   if (im.output_names.empty())
     for (const auto& o : g.output()) im.output_names.push_back(o.name());
-  im.runtime(1, 1);
-  // Every float constant now has its NHWC copy in `weights` (later batch sizes reuse it): drop the
-  // ONNX copy so a model's weights are held once (plus XNNPACK's packed form).
-  for (auto& t : *im.model.mutable_graph()->mutable_initializer())
-    if (t.data_type() == onnx::TensorProto::FLOAT) {
-      t.clear_raw_data();
-      t.clear_float_data();
-    }
+  size_t floats = 0;  // the block for the permuted constants: every float initializer, each aligned
+  for (const auto& t : g.initializer())
+    if (t.data_type() == onnx::TensorProto::FLOAT)
+      floats += (t.raw_data().empty() ? size_t(t.float_data_size()) : t.raw_data().size() / sizeof(float)) + 16;
+  im.store.reset(static_cast<float*>(util::huge_page_alloc(floats * sizeof(float))));
+  im.store_size = im.store ? floats : 0;
+  im.runtime(1, 1);  // the model's floats are held once from here on (plus XNNPACK's packed form)
   return net;
 }
 

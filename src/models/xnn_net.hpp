@@ -17,6 +17,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -34,7 +35,7 @@ class XnnNet {
   // graph tensors (empty = the graph's outputs).
   // ensures: the batch-1 subgraph is built (so anything unsupported is found here).
   // throws UnsupportedGraph (first node the engine cannot run), Error(Model) for a malformed graph.
-  static std::unique_ptr<XnnNet> from_onnx(std::string onnx_bytes, const std::vector<std::string>& output_names);
+  static std::unique_ptr<XnnNet> from_onnx(std::string_view onnx_bytes, const std::vector<std::string>& output_names);
   ~XnnNet();
   XnnNet(const XnnNet&) = delete;
   XnnNet& operator=(const XnnNet&) = delete;
