@@ -2,6 +2,7 @@
 // The only place that catches psyface::Error.
 #include <CLI/CLI.hpp>
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <iostream>
@@ -10,7 +11,22 @@
 #include "psyface/error.hpp"
 #include "psyface/version.hpp"
 
+namespace {
+
+// OpenBLAS (loaded under OpenCV's LAPACK, never called by psyface's own work) starts a worker thread per
+// extra core when it loads, and each spins on sched_yield for ~0.1 s waiting for work: on 2 cores that is
+// a core taken from model loading at every start (0.57 -> 0.41 s for a 2-frame `analyze`, measured).
+// The environment variable OPENBLAS_NUM_THREADS would come too late: the library has already started.
+void stop_openblas_threads() {
+  if (auto set_threads = reinterpret_cast<void (*)(int)>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_threads(1);
+  if (auto shutdown = reinterpret_cast<int (*)()>(::dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"))) shutdown();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  stop_openblas_threads();
   // Frames (0.9–2.7 MB), crops and network buffers are allocated and freed all the time: keep them in the
   // heap for reuse instead of mapping fresh pages (each page fault is costly in a VM) and handing them
   // back. ~10 % less system time on the OpenFace sample; peak RSS unchanged (docs/benchmarks.md).
