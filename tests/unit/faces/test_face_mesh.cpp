@@ -149,6 +149,42 @@ TEST(CropRegion, AgreesWithWarpAffineAndIsContinuousInTheRegion) {
   EXPECT_NEAR(b[2] - a[2], 0.0, 2e-4);
 }
 
+// Every output pixel, interior rows (the vectorised path) and rows that leave the frame (the bounds-checked
+// path) alike, equals the bilinear formula evaluated here one channel at a time, to the bit; regions touch
+// the right and bottom edges, where the last column and row are read.
+TEST(CropRegion, EveryPathEqualsTheBilinearFormulaBitForBit) {
+  cv::Mat img(61, 83, CV_8UC3);
+  cv::RNG rng(7);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 256);
+  auto tap = [&](int x, int y, int c) -> float {
+    return (x < 0 || y < 0 || x >= img.cols || y >= img.rows) ? 0.0f : static_cast<float>(img.at<cv::Vec3b>(y, x)[c]);
+  };
+  for (const FaceRoi& roi : {FaceRoi{{41.3f, 30.2f}, 40.0f, 0.2f}, FaceRoi{{62.9f, 45.6f}, 39.0f, -0.1f},
+                             FaceRoi{{70.0f, 50.0f}, 60.0f, 0.7f}, FaceRoi{{41.5f, 30.5f}, 120.0f, 0.0f}}) {
+    const int n = 37;
+    cv::Mat out;
+    crop_region(img, roi, n, out);
+    const cv::Matx23f t = roi_to_frame_transform(roi, n);
+    const double a00 = t(0, 0), a01 = t(0, 1), a10 = t(1, 0), a11 = t(1, 1);
+    const double b0 = t(0, 2) + 0.5 * (a00 + a01), b1 = t(1, 2) + 0.5 * (a10 + a11);
+    int differing = 0;
+    for (int v = 0; v < n; ++v)
+      for (int u = 0; u < n; ++u) {
+        const float sx = static_cast<float>(a01 * v + b0 + a00 * u), sy = static_cast<float>(a11 * v + b1 + a10 * u);
+        const float fx0 = std::floor(sx), fy0 = std::floor(sy);
+        const int x0 = static_cast<int>(fx0), y0 = static_cast<int>(fy0);
+        const float fx = sx - fx0, fy = sy - fy0;
+        for (int c = 0; c < 3; ++c) {
+          const float top = tap(x0, y0, c) + fx * (tap(x0 + 1, y0, c) - tap(x0, y0, c));
+          const float bottom = tap(x0, y0 + 1, c) + fx * (tap(x0 + 1, y0 + 1, c) - tap(x0, y0 + 1, c));
+          const float want = top + fy * (bottom - top);
+          differing += out.at<cv::Vec3f>(v, u)[c] != want;
+        }
+      }
+    EXPECT_EQ(differing, 0) << "region at (" << roi.center_px.x << ", " << roi.center_px.y << ") size " << roi.size_px;
+  }
+}
+
 TEST(FaceMesh, RejectsARegionWithoutAFace) {
   REQUIRE_FACEMESH_MODEL();
   FaceMesh mesh(models_dir());
