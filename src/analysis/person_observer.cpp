@@ -12,6 +12,7 @@
 #include "faces/face_align.hpp"
 #include "faces/face_geometry.hpp"
 #include "util/bounded_queue.hpp"
+#include "util/thread_priority.hpp"
 
 namespace psyface::analysis {
 
@@ -67,6 +68,7 @@ class EmbeddingWorker {
     cv::Mat crop;
   };
   void run(const std::filesystem::path& dir, const std::string& model) {
+    util::lower_this_thread_priority();  // works from a queue behind the tracking thread
     try {
       embedder_ = std::make_unique<faces::FaceEmbedder>(dir, model);
       Job job;

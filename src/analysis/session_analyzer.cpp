@@ -13,6 +13,7 @@
 #include "faces/face_align.hpp"
 #include "faces/face_geometry.hpp"
 #include "util/bounded_queue.hpp"
+#include "util/thread_priority.hpp"
 #include "video/async_frame_source.hpp"
 
 namespace psyface::analysis {
@@ -86,6 +87,7 @@ FrameWork track_frame(faces::FaceTracker& tracker, PersonObserver& persons, cons
 // differ by ~1e-6 on XNNPACK, enough to change a printed digit between two runs).
 void classify_stage(util::BoundedQueue<FrameWork>& in, util::BoundedQueue<FrameWork>& out,
                     models::EmotionClassifier& clf, double& busy_ms) {
+  util::lower_this_thread_priority();  // works from a queue behind the tracking thread
   FrameWork w;
   std::vector<cv::Mat> crops;
   while (in.pop(w)) {
