@@ -16,7 +16,7 @@ namespace {
 struct StatsCliOptions {
   std::vector<std::string> ratings, sessions;
   std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats", study_dir;
-  std::string journal = "wal";
+  std::string journal;  // "": keep the study's journal mode
   bool lower_is_better = false, quiet = false;
   stats::AgreementOptions agreement;
 };
@@ -95,8 +95,9 @@ void run_import_outcomes() {
 
 void add_journal(CLI::App* cmd) {
   cmd->add_option("--journal", g_opts.journal,
-                  "With --study: SQLite journal, wal or delete (network filesystems), as for psyface study")
-      ->capture_default_str();
+                  "With --study: switch the SQLite journal to wal or delete (network filesystems), as for psyface "
+                  "study (default: keep the study's)")
+      ->check(CLI::IsMember({"wal", "delete"}));
 }
 
 void add_common(CLI::App* cmd) {

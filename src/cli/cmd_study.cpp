@@ -26,7 +26,7 @@ struct StudyCliOptions : SessionAnalysisCliOptions {
   std::string dir;
   std::string shard = "1/1";
   int jobs = 1;
-  std::string journal = "wal";
+  std::string journal;  // "": keep the study's journal mode
   std::string out;
   bool check = false;
   // analyze options applied to every session (per-session layout/patient/cameras come from sessions.csv):
@@ -188,9 +188,10 @@ Registrar reg([](CLI::App& app) {
   study->require_subcommand(1);
   auto add_dir = [&](CLI::App* c) { c->add_option("DIR", o.dir, "Study folder")->required(); };
   auto add_journal = [&](CLI::App* c) {
-    c->add_option("--journal", o.journal, "SQLite journal: wal, or delete for a database on a network filesystem")
-        ->check(CLI::IsMember({"wal", "delete"}))
-        ->capture_default_str();
+    c->add_option("--journal", o.journal,
+                  "Switch the study's SQLite journal: wal, or delete for a database on a network filesystem "
+                  "(default: keep the study's; a new study starts in wal)")
+        ->check(CLI::IsMember({"wal", "delete"}));
   };
 
   auto* init = study->add_subcommand("init", "Write commented templates DIR/sessions.csv and DIR/study.conf");

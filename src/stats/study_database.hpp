@@ -27,9 +27,9 @@ class StudyDatabaseSource : public StatsSource {
  public:
   // Before reading, recomputes the measures of done sessions whose measure options or rated segments
   // changed (study::refresh_measures: the stored per-frame tables, no video), so every rated segment has
-  // measure rows. journal: "wal" or "delete" as for psyface study.
+  // measure rows. journal: "" (keep), "wal" or "delete" as for psyface study.
   // throws Error(Input) when DIR has no study database or one of another schema version.
-  explicit StudyDatabaseSource(std::filesystem::path study_dir, const std::string& journal = "wal");
+  explicit StudyDatabaseSource(std::filesystem::path study_dir, const std::string& journal = "");
   ~StudyDatabaseSource() override;
   std::vector<HumanRating> ratings() const override;
   std::vector<OutcomeRecord> outcomes() const override;
@@ -54,11 +54,11 @@ struct ImportSummary {
 // Error(Input) naming the rating's source (file:line) and nothing is written.
 // Then recomputes the measures of the sessions whose rated segments changed (summary.remeasured).
 ImportSummary import_ratings(const std::filesystem::path& study_dir, const std::vector<HumanRating>& ratings,
-                             const std::string& journal = "wal");
+                             const std::string& journal = "");
 
 // Writes outcomes (replacing patients already there) and the setting outcome_lower_is_better, in one
 // transaction. Patients without sessions in the study are imported and listed in the notes.
 ImportSummary import_outcomes(const std::filesystem::path& study_dir, const std::vector<OutcomeRecord>& outcomes,
-                              bool lower_is_better, const std::string& journal = "wal");
+                              bool lower_is_better, const std::string& journal = "");
 
 }  // namespace psyface::stats

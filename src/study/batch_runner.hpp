@@ -18,7 +18,7 @@ struct StudyRunOptions {
   int jobs = 1;                           // sessions analysed at once
   int shard = 1, shards = 1;              // this process takes the sessions with (index % shards) == shard - 1
   int threads_per_job = 0;                // --threads given to each child (0 = the child's default)
-  std::string journal = "wal";            // SQLite journal mode: wal, or delete on network filesystems
+  std::string journal;                    // SQLite journal mode: "" keeps the study's, wal, or delete (network filesystems)
   double lease_sec = 600;                 // a claim held by a process on another host expires after this
                                           // unless renewed (renewed every lease_sec / 4 while it runs)
   double poll_sec = 0.01;                 // child polling interval (latency added per session)
@@ -67,6 +67,6 @@ int check_study(const std::filesystem::path& dir);
 
 // Recomputes the measures of every done session whose measure options changed (no video decoded).
 // Returns the number of sessions recomputed. Part of run_study; also used by `study export`.
-int refresh_measures(const std::filesystem::path& dir, const std::string& journal = "wal");
+int refresh_measures(const std::filesystem::path& dir, const std::string& journal = "");
 
 }  // namespace psyface::study

@@ -125,10 +125,13 @@ std::string utc_now_iso8601() {
 
 StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::string& journal)
     : db_(file, create && !std::filesystem::exists(file)) {
-  if (journal != "wal" && journal != "delete")
+  if (!journal.empty() && journal != "wal" && journal != "delete")
     throw Error(ErrorCode::Usage, "journal mode must be wal or delete, not '" + journal + "'");
   const bool make = check_schema(create);  // refuses other databases before anything is written
-  db_.set_journal_mode(journal);
+  // The journal mode belongs to the study: a command without --journal keeps it (so one forgotten flag
+  // cannot put a study on a network filesystem back into WAL); a new study starts in WAL.
+  if (!journal.empty()) db_.set_journal_mode(journal);
+  else if (make) db_.set_journal_mode("wal");
   db_.exec("PRAGMA synchronous=NORMAL");
   if (make) create_schema();
 }

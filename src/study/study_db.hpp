@@ -50,10 +50,11 @@ class StudyDb {
  public:
   // Opens DIR/study.sqlite; creates schema v1 when the file is new or empty (only with `create`; without
   // it an empty file is refused and nothing is written).
-  // journal: "wal" (default) or "delete" (network filesystems, docs/cluster.md).
+  // journal: "" (default: keep the database's mode; a new database starts in WAL), "wal", or "delete"
+  // (network filesystems, docs/cluster.md), which switches the database to that mode.
   // throws: Error(Input) for a database of another schema version or not a psyface study database,
   //         Error(Output) when it cannot be opened or created.
-  StudyDb(const std::filesystem::path& file, bool create, const std::string& journal = "wal");
+  StudyDb(const std::filesystem::path& file, bool create, const std::string& journal = "");
 
   // Inserts or updates the manifest's sessions (identifiers, videos, per-session options) in one
   // transaction; sessions no longer listed are removed with their measures. Status is kept.

@@ -20,12 +20,12 @@ struct ExportSummary {
 // DIR/export). Measures whose options changed are recomputed first (no video decoded).
 // throws: Error(Input) without a study database; Error(Output) when a file cannot be written.
 ExportSummary export_study(const std::filesystem::path& dir, const std::filesystem::path& out_dir,
-                           const std::string& journal = "wal");
+                           const std::string& journal = "");
 
 // One line per session (status and reason) and the counts, for `psyface study status`.
 struct StatusLine {
   std::string session_id, status, detail;
 };
-std::vector<StatusLine> study_status(const std::filesystem::path& dir, const std::string& journal = "wal");
+std::vector<StatusLine> study_status(const std::filesystem::path& dir, const std::string& journal = "");
 
 }  // namespace psyface::study

@@ -244,6 +244,36 @@ TEST(StudyDatabase, ProcessesCreatingItTogetherAllSucceed) {
   EXPECT_TRUE(db.sessions().empty());
 }
 
+// The journal mode belongs to the study: commands without --journal keep it (a study on a network
+// filesystem stays in the rollback journal however its status is looked at); --journal switches it.
+TEST(StudyDatabase, JournalModeIsKeptUnlessAskedFor) {
+  test::TempStudy s("journal");
+  const auto file = s.dir() / "study.sqlite";
+  auto mode = [&] {
+    SqliteDb raw(file, false);
+    Statement j(raw, "PRAGMA journal_mode");
+    EXPECT_TRUE(j.step());
+    return j.text(0);
+  };
+  { StudyDb db(file, true); }  // a new study starts in WAL
+  EXPECT_EQ(mode(), "wal");
+  { StudyDb db(file, false, "delete"); }
+  EXPECT_EQ(mode(), "delete");
+  { StudyDb db(file, true); }  // run, status, export and stats without --journal
+  EXPECT_EQ(mode(), "delete");
+  { StudyDb db(file, false, "wal"); }
+  EXPECT_EQ(mode(), "wal");
+  { StudyDb db(file, false); }
+  EXPECT_EQ(mode(), "wal");
+  EXPECT_THROW(StudyDb(file, false, "memory"), Error);
+  const auto fresh = s.dir() / "fresh.sqlite";
+  { StudyDb db(fresh, true, "delete"); }  // created straight into the rollback journal
+  SqliteDb raw(fresh, false);
+  Statement j(raw, "PRAGMA journal_mode");
+  ASSERT_TRUE(j.step());
+  EXPECT_EQ(j.text(0), "delete");
+}
+
 TEST(StudyDatabase, ClaimIsCompareAndSwap) {
   test::TempStudy s("claim");
   s.write("a.mp4", "x");
