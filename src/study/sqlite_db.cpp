@@ -44,19 +44,24 @@ void SqliteDb::set_journal_mode(const std::string& mode) {
     return m;
   };
   if (current() == mode) return;
-  // Changing the journal mode needs the database to itself, and SQLite answers SQLITE_BUSY at once instead
-  // of calling the busy handler (seen when Slurm starts an array's tasks together on a new study): retry.
+  // Changing the journal mode needs the database to itself, and SQLite answers SQLITE_BUSY at once (or
+  // keeps the old mode) instead of calling the busy handler, as seen when Slurm starts an array's tasks
+  // together on a new study: retry while other processes hold it.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (auto pause = std::chrono::milliseconds(2);; pause = std::min(pause * 2, std::chrono::milliseconds(200))) {
-    Statement q(*this, "PRAGMA journal_mode=" + mode);
-    const int rc = sqlite3_step(q.handle());
-    if (rc == SQLITE_ROW) break;
-    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) fail("cannot set journal_mode=" + mode);
+    {
+      Statement q(*this, "PRAGMA journal_mode=" + mode);
+      const int rc = sqlite3_step(q.handle());
+      if (rc == SQLITE_ROW && q.text(0) == mode) return;
+      if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY) fail("cannot set journal_mode=" + mode);
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(ErrorCode::Output, path_.string() + ": cannot switch to journal_mode=" + mode +
+                                         " within 60 s: other processes keep the database open, or this "
+                                         "filesystem does not allow it" +
+                                         (mode == "wal" ? " (on a network filesystem use --journal delete)" : ""));
     std::this_thread::sleep_for(pause);
   }
-  if (current() != mode)
-    throw Error(ErrorCode::Output, path_.string() + ": SQLite cannot use journal_mode=" + mode +
-                                       " here" + (mode == "wal" ? " (on a network filesystem use --journal delete)" : ""));
 }
 
 int64_t SqliteDb::query_int(const std::string& sql) {
