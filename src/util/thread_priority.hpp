@@ -3,7 +3,8 @@
 // frame's landmarks) while the emotion models and the identity network work from queues behind it. On 2
 // cores the scheduler shared the cores evenly, so the tracking thread waited while queued work ran; with the
 // queued stages 5 nice steps lower, the OpenFace sample ran ~4 % faster (docs/benchmarks.md). They still
-// get the cores whenever the tracking thread waits, and at the end they drain at full speed.
+// get the cores whenever the tracking thread waits, and at the end they drain at full speed. On a machine
+// busy with other programs they also yield to those, so analyze is a little slower there than before.
 #pragma once
 
 namespace psyface::util {
