@@ -81,21 +81,16 @@ void write_manifest(const std::filesystem::path& model_dir, const Manifest& m) {
   util::write_file_atomic(model_dir / "manifest.json", manifest_to_json(m).dump(2) + "\n");
 }
 
-namespace {
-[[noreturn]] void throw_mismatch(const std::filesystem::path& file, const std::string& actual, const Manifest& m) {
-  throw Error(ErrorCode::Model, "model file " + file.string() + " does not match its manifest (sha256 " + actual +
-                                    ", expected " + m.sha256 +
-                                    "); the file is corrupt or stale — run 'psyface models build'");
-}
-}  // namespace
-
 util::MappedFile read_verified_model_file(const std::filesystem::path& model_dir, const Manifest& m) {
   const auto file = model_dir / m.onnx_file;
   if (!std::filesystem::exists(file))
     throw Error(ErrorCode::Model, "model file " + file.string() + " not found; run 'psyface models build'");
   util::MappedFile bytes(file);
   const std::string actual = util::sha256_bytes(bytes.bytes());
-  if (actual != m.sha256) throw_mismatch(file, actual, m);
+  if (actual != m.sha256)
+    throw Error(ErrorCode::Model, "model file " + file.string() + " does not match its manifest (sha256 " + actual +
+                                      ", expected " + m.sha256 +
+                                      "); the file is corrupt or stale — run 'psyface models build'");
   return bytes;
 }
 

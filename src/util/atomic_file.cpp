@@ -44,8 +44,9 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::Input, "cannot read " + path.string());
-  // One allocation of the file's size (a 14 MB model read through a growing stringstream cost ~0.2 s of
-  // page faults here), then whatever follows if the file grew meanwhile.
+  // One allocation of the file's size (a study's frames tables run to tens of MB, and a 14 MB file read
+  // through a growing stringstream cost ~0.2 s of page faults here), then whatever follows if the file grew
+  // meanwhile.
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   std::string bytes(ec ? 0 : static_cast<size_t>(size), '\0');
