@@ -14,6 +14,19 @@ namespace psyface::models {
 namespace {
 std::atomic<Engine> g_default_engine{Engine::Xnnpack};
 std::atomic<int> g_xnnpack_threads{1};
+
+// The manifest's input size must be the network's: the preprocessing writes that many pixels.
+void check_input_size(const Manifest& m, const XnnNet& net, const std::filesystem::path& dir) {
+  const std::string origin = (dir / "manifest.json").string() + ": field input.";
+  auto require = [&](int manifest, int network, const std::string& field) {
+    if (manifest != network)
+      throw Error(ErrorCode::Model, origin + field + ": " + std::to_string(manifest) + ", but " + m.onnx_file +
+                                        " takes " + std::to_string(network));
+  };
+  require(m.input_width, net.input_width(), "width");
+  require(m.input_height, net.input_height(), "height");
+  require(m.input_channels, net.input_channels(), "channels");
+}
 }  // namespace
 
 int xnnpack_threads() { return g_xnnpack_threads.load(); }
@@ -45,6 +58,7 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
   if (engine == Engine::Xnnpack) {
     try {
       m.xnn_ = XnnNet::from_onnx(bytes.bytes(), m.output_names_);
+      check_input_size(m.manifest_, *m.xnn_, dir);
       return m;
     } catch (const UnsupportedGraph& e) {
       std::cerr << "psyface: note: model " << name << " runs on OpenCV DNN: the xnnpack engine lacks " << e.what()
@@ -52,7 +66,8 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
     }
   }
   try {
-    m.net_ = cv::dnn::readNetFromONNX((dir / m.manifest_.onnx_file).string());
+    // From the checked bytes: reading the path again could load a file replaced since the check.
+    m.net_ = cv::dnn::readNetFromONNX(bytes.bytes().data(), bytes.bytes().size());
   } catch (const cv::Exception& e) {
     throw Error(ErrorCode::Model, "OpenCV cannot load " + (dir / m.manifest_.onnx_file).string() + ": " + e.what());
   }

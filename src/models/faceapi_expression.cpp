@@ -36,11 +36,11 @@ class GraphWriter {
   explicit GraphWriter(TfjsGraph& g) : g_(g) {}
   std::string node(const std::string& name, const std::string& op, std::vector<std::string> inputs,
                    nlohmann::json attr = nlohmann::json::object()) {
-    g_.nodes.push_back({name, op, std::move(inputs), std::move(attr)});
+    g_.nodes.push_back({name, op, std::move(inputs), std::move(attr), "", ""});
     return name;
   }
   std::string weight(const std::string& name) {
-    if (!g_.weights.count(name)) throw Error(ErrorCode::Model, "face-api expression weights lack " + name);
+    if (!g_.weights.count(name)) throw Error(ErrorCode::Model, g_.file + ": face-api expression weights lack " + name);
     return node(name, "Const", {});
   }
   // 3×3 depthwise (carries the stride, no bias) → 1×1 pointwise + bias.
@@ -74,7 +74,8 @@ class GraphWriter {
 TfjsGraph build_faceapi_expression_graph(const std::filesystem::path& manifest_json) {
   const nlohmann::json manifest = util::read_json_file(manifest_json, ErrorCode::Model);
   TfjsGraph g;
-  g.weights = read_tfjs_weights(manifest, manifest_json.parent_path());
+  g.file = manifest_json.string();
+  g.weights = read_tfjs_weights(JsonField(manifest, manifest_json.string()), manifest_json.parent_path());
   GraphWriter w(g);
   nlohmann::json shape = {{"shape", {{"dim", {{{"size", "1"}}, {{"size", "112"}}, {{"size", "112"}}, {{"size", "3"}}}}}}};
   std::string x = w.node("input", "Placeholder", {}, {{"shape", shape}});

@@ -1,5 +1,6 @@
 #include "models/manifest.hpp"
 
+#include "models/json_field.hpp"
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
 #include "util/json_file.hpp"
@@ -33,41 +34,58 @@ nlohmann::json manifest_to_json(const Manifest& m) {
           {"converter", m.converter}};
 }
 
+namespace {
+
+std::vector<std::string> strings(const JsonField& a) {
+  std::vector<std::string> out;
+  for (size_t k = 0; k < a.size(); ++k) out.push_back(a[k].str());
+  return out;
+}
+
+std::string optional_str(const JsonField& j, const std::string& key) { return j.has(key) ? j[key].str() : ""; }
+
+}  // namespace
+
 Manifest manifest_from_json(const nlohmann::json& j, const std::string& origin) {
-  try {
-    Manifest m;
-    m.format_version = j.at("format_version").get<int>();
-    if (m.format_version != kManifestFormatVersion)
-      throw Error(ErrorCode::Model, origin + ": manifest format_version " + std::to_string(m.format_version) +
-                                        " is not the supported " + std::to_string(kManifestFormatVersion));
-    m.name = j.at("name");
-    m.description = j.value("description", "");
-    m.source_package = j.at("source").at("package");
-    m.source_version = j.at("source").at("version");
-    m.source_path = j.at("source").at("path");
-    m.licence = j.at("licence");
-    m.onnx_file = j.at("file");
-    m.sha256 = j.at("sha256");
-    const auto& in = j.at("input");
-    m.input_width = in.at("width");
-    m.input_height = in.at("height");
-    m.input_channels = in.at("channels");
-    m.layout = in.at("layout");
-    m.colour = in.at("colour");
-    m.normalisation = in.at("normalisation");
-    m.mean = in.at("mean").get<std::vector<float>>();
-    m.scale = in.at("scale");
-    m.resize = in.at("resize");
-    m.crop = in.value("crop", "");
-    m.output_kind = j.at("output").at("kind");
-    m.class_order = j.at("output").at("class_order").get<std::vector<std::string>>();
-    for (const auto& o : j.at("output").at("tensors"))
-      m.outputs.push_back({o.at("name"), o.at("shape").get<std::vector<int64_t>>()});
-    m.converter = j.value("converter", "");
-    return m;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Model, origin + ": malformed model manifest: " + e.what());
+  const JsonField root(j, origin);
+  Manifest m;
+  if (root.has("format") && root["format"].str() != "psyface-model-manifest")
+    root["format"].fail("'" + root["format"].str() + "' is not psyface-model-manifest");
+  m.format_version = static_cast<int>(root["format_version"].integer(INT32_MIN, INT32_MAX));
+  if (m.format_version != kManifestFormatVersion)
+    throw Error(ErrorCode::Model, origin + ": manifest format_version " + std::to_string(m.format_version) +
+                                      " is not the supported " + std::to_string(kManifestFormatVersion));
+  m.name = root["name"].str();
+  m.description = optional_str(root, "description");
+  m.source_package = root["source"]["package"].str();
+  m.source_version = root["source"]["version"].str();
+  m.source_path = root["source"]["path"].str();
+  m.licence = root["licence"].str();
+  m.onnx_file = root["file"].str();
+  m.sha256 = root["sha256"].str();
+  const JsonField in = root["input"];
+  m.input_width = static_cast<int>(in["width"].integer(INT32_MIN, INT32_MAX));
+  m.input_height = static_cast<int>(in["height"].integer(INT32_MIN, INT32_MAX));
+  m.input_channels = static_cast<int>(in["channels"].integer(INT32_MIN, INT32_MAX));
+  m.layout = in["layout"].str();
+  m.colour = in["colour"].str();
+  m.normalisation = in["normalisation"].str();
+  for (size_t k = 0; k < in["mean"].size(); ++k) m.mean.push_back(static_cast<float>(in["mean"][k].number()));
+  m.scale = static_cast<float>(in["scale"].number());
+  m.resize = in["resize"].str();
+  m.crop = optional_str(in, "crop");
+  const JsonField out = root["output"];
+  m.output_kind = out["kind"].str();
+  m.class_order = strings(out["class_order"]);
+  const JsonField tensors = out["tensors"];
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    ModelOutput o{tensors[k]["name"].str(), {}};
+    for (size_t d = 0; d < tensors[k]["shape"].size(); ++d) o.shape.push_back(tensors[k]["shape"][d].integer());
+    m.outputs.push_back(std::move(o));
   }
+  m.converter = optional_str(root, "converter");
+  validate_manifest(m, origin);
+  return m;
 }
 
 Manifest read_manifest(const std::filesystem::path& model_dir) {

@@ -42,9 +42,22 @@ struct Manifest {
   std::string converter;            // "psyface <version> tfjs→onnx"
 };
 
+// The output kinds psyface knows. Classifiers ("probabilities", "logits+probabilities") name the seven
+// emotions in class_order; the others (detections, landmarks, embeddings) have no classes.
+bool is_emotion_kind(const std::string& output_kind);
+
 nlohmann::json manifest_to_json(const Manifest& m);
-// throws Error(Model) naming the file on a missing field or a wrong format_version.
+// ensures: the manifest passes validate_manifest.
+// throws Error(Model) naming the file and the field on a missing field, a wrong JSON type, a wrong
+// format_version or a value validate_manifest refuses.
 Manifest manifest_from_json(const nlohmann::json& j, const std::string& origin);
+
+// throws Error(Model) "<origin>: field <path>: ..." unless: name non-empty; file a plain file name; sha256
+// 64 hex digits; input 1..4096 px wide and high, 1 or 3 channels, NCHW, bilinear resize; one mean per
+// channel within 0..255 and a scale in (0, 1]; a known output kind; class names unique, the seven
+// emotions exactly for an emotion kind (with a 7-value probabilities tensor), none otherwise; at least one
+// output tensor, names unique and non-empty, every dimension positive.
+void validate_manifest(const Manifest& m, const std::string& origin);
 
 // requires: dir/manifest.json exists. throws Error(Model) when missing or malformed.
 Manifest read_manifest(const std::filesystem::path& model_dir);

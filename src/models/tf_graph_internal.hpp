@@ -11,6 +11,9 @@ std::string value_key(const std::string& tf_input);
 [[noreturn]] void unsupported(const TfNode& n, const std::string& why);
 const Value& input(ConversionState& st, const TfNode& n, size_t k);
 const HostTensor& const_input(ConversionState& st, const TfNode& n, size_t k);
+// An input that is an activation with a shape / a float32 constant of size values (any when size < 0).
+const Value& activation_input(ConversionState& st, const TfNode& n, size_t k);
+const HostTensor& float_input(ConversionState& st, const TfNode& n, size_t k, int64_t size);
 void set_activation(ConversionState& st, const TfNode& n, std::string onnx, std::vector<int64_t> shape);
 void set_constant(ConversionState& st, const std::string& name, HostTensor t);
 std::vector<int64_t> nchw(const std::vector<int64_t>& nhwc);

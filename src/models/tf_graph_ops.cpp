@@ -27,7 +27,8 @@ const Value& ConversionState::value(const std::string& tf_name) const {
 }
 
 [[noreturn]] void unsupported(const TfNode& n, const std::string& why) {
-  throw Error(ErrorCode::Model, "cannot convert node '" + n.name + "' (" + n.op + "): " + why);
+  const std::string where = n.file.empty() ? "" : n.file + ": " + n.where + ": ";
+  throw Error(ErrorCode::Model, where + "cannot convert node '" + n.name + "' (" + n.op + "): " + why);
 }
 
 const Value& input(ConversionState& st, const TfNode& n, size_t k) {
@@ -35,10 +36,26 @@ const Value& input(ConversionState& st, const TfNode& n, size_t k) {
   return st.value(n.inputs[k]);
 }
 
+const Value& activation_input(ConversionState& st, const TfNode& n, size_t k) {
+  const Value& v = input(st, n, k);
+  if (v.is_const) unsupported(n, "input " + std::to_string(k) + " must not be a constant");
+  if (v.shape.empty()) unsupported(n, "input " + std::to_string(k) + " has no shape");
+  return v;
+}
+
 const HostTensor& const_input(ConversionState& st, const TfNode& n, size_t k) {
   const Value& v = input(st, n, k);
   if (!v.is_const) unsupported(n, "input " + std::to_string(k) + " must be constant");
   return v.constant;
+}
+
+const HostTensor& float_input(ConversionState& st, const TfNode& n, size_t k, int64_t size) {
+  const HostTensor& t = const_input(st, n, k);
+  if (t.dtype != DType::Float32) unsupported(n, "input " + std::to_string(k) + " must be float32");
+  if (size >= 0 && t.size() != size)
+    unsupported(n, "input " + std::to_string(k) + " has " + std::to_string(t.size()) + " values, expected " +
+                       std::to_string(size));
+  return t;
 }
 
 void set_activation(ConversionState& st, const TfNode& n, std::string onnx, std::vector<int64_t> shape) {
@@ -91,6 +108,8 @@ std::string relu6(ConversionState& st, const std::string& x, const std::string& 
 
 namespace {
 
+constexpr int64_t kMaxWindow = 1 << 12;  // kernel sizes, strides, dilations, pads
+
 struct Window {
   std::vector<int64_t> pads;  // ONNX order: top, left, bottom, right
   int64_t out_h = 0, out_w = 0;
@@ -100,6 +119,8 @@ struct Window {
 Window tf_window(const TfNode& n, int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w, int64_t s_h,
                  int64_t s_w, int64_t d_h, int64_t d_w) {
   const std::string padding = attr_string(n, "padding", "VALID");
+  for (int64_t v : {k_h, k_w, s_h, s_w, d_h, d_w})
+    if (v < 1 || v > kMaxWindow) unsupported(n, "kernel, stride and dilation must be 1.." + std::to_string(kMaxWindow));
   const int64_t ek_h = (k_h - 1) * d_h + 1, ek_w = (k_w - 1) * d_w + 1;
   Window w;
   if (padding == "SAME") {
@@ -121,6 +142,9 @@ Window tf_window(const TfNode& n, int64_t in_h, int64_t in_w, int64_t k_h, int64
   } else {
     unsupported(n, "padding " + padding);
   }
+  for (int64_t p : w.pads)
+    if (p < 0 || p > kMaxWindow) unsupported(n, "padding out of range");
+  if (w.out_h < 1 || w.out_w < 1) unsupported(n, "window larger than its input");
   return w;
 }
 
@@ -132,10 +156,11 @@ void check_nhwc(const TfNode& n) {
 // Conv2D / DepthwiseConv2dNative with optional fused BiasAdd + Relu/Relu6/Prelu.
 void convert_conv(ConversionState& st, const TfNode& n, bool depthwise) {
   check_nhwc(n);
-  const Value& x = input(st, n, 0);
-  const HostTensor& f = const_input(st, n, 1);  // [KH, KW, Cin, Cout] or [KH, KW, C, M]
+  const Value& x = activation_input(st, n, 0);
+  const HostTensor& f = float_input(st, n, 1, -1);  // [KH, KW, Cin, Cout] or [KH, KW, C, M]
   if (x.shape.size() != 4 || f.shape.size() != 4) unsupported(n, "expects 4-D input and filter");
   const int64_t KH = f.shape[0], KW = f.shape[1], CI = f.shape[2], CO = f.shape[3];
+  if (CI != x.shape[3] || CO < 1) unsupported(n, "filter does not match the input's channels");
   auto strides = attr_int_list(n, "strides");
   auto dil = attr_int_list(n, "dilations");
   if (strides.size() != 4) strides = {1, 1, 1, 1};
@@ -157,7 +182,7 @@ void convert_conv(ConversionState& st, const TfNode& n, bool depthwise) {
   const auto fused = attr_string_list(n, "fused_ops");
   size_t next_input = 2;
   if (!fused.empty() && fused[0] == "BiasAdd") {
-    const HostTensor& bias = const_input(st, n, next_input++);
+    const HostTensor& bias = float_input(st, n, next_input++, out_c);
     ins.push_back(st.b.add_const(n.name + "/B", {out_c}, bias.f));
   } else if (!fused.empty()) {
     unsupported(n, "fused op " + fused[0]);
@@ -174,7 +199,7 @@ void convert_conv(ConversionState& st, const TfNode& n, bool depthwise) {
     if (act == "Relu") out = relu(st, out, n.name);
     else if (act == "Relu6") out = relu6(st, out, n.name);
     else if (act == "Prelu") {
-      const HostTensor& alpha = const_input(st, n, next_input++);
+      const HostTensor& alpha = float_input(st, n, next_input++, out_c);
       out = st.b.add_node("PRelu", {out, st.b.add_const(n.name + "/alpha", {out_c, 1, 1}, alpha.f)}, n.name);
     } else unsupported(n, "fused activation " + act);
   }
@@ -183,9 +208,10 @@ void convert_conv(ConversionState& st, const TfNode& n, bool depthwise) {
 
 void convert_pool(ConversionState& st, const TfNode& n, const std::string& onnx_op) {
   check_nhwc(n);
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   auto k = attr_int_list(n, "ksize");
   auto s = attr_int_list(n, "strides");
+  if (x.shape.size() != 4) unsupported(n, "expects a 4-D input");
   if (k.size() != 4 || s.size() != 4 || k[0] != 1 || k[3] != 1) unsupported(n, "pooling over batch/channels");
   const Window w = tf_window(n, x.shape[1], x.shape[2], k[1], k[2], s[1], s[2], 1, 1);
   std::string out = st.b.add_node(onnx_op, {x.onnx}, n.name);
@@ -230,8 +256,7 @@ void convert_binary(ConversionState& st, const TfNode& n) {
 }
 
 void convert_unary(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
-  if (x.is_const) unsupported(n, "constant input");
+  const Value& x = activation_input(st, n, 0);
   std::string out;
   if (n.op == "Relu") out = relu(st, x.onnx, n.name);
   else if (n.op == "Relu6") out = relu6(st, x.onnx, n.name);
@@ -247,21 +272,28 @@ void convert_unary(ConversionState& st, const TfNode& n) {
 }
 
 void convert_prelu(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
-  const HostTensor& alpha = const_input(st, n, 1);
+  const Value& x = activation_input(st, n, 0);
+  if (x.shape.size() != 4) unsupported(n, "alpha must be per channel of a 4-D input");
   const int64_t c = x.shape.back();
-  if (alpha.size() != c || x.shape.size() != 4) unsupported(n, "alpha must be per channel of a 4-D input");
+  const HostTensor& alpha = float_input(st, n, 1, c);
   set_activation(st, n, st.b.add_node("PRelu", {x.onnx, st.b.add_const(n.name + "/alpha", {c, 1, 1}, alpha.f)}, n.name),
                  x.shape);
 }
 
+// Sizes beyond this are not images a face model takes (and would overflow element counts downstream).
+constexpr int64_t kMaxInputSide = 1 << 14;
+
 void convert_placeholder(ConversionState& st, const TfNode& n) {
   std::vector<int64_t> shape;
-  if (n.attr.contains("shape") && n.attr["shape"].contains("shape"))
-    for (auto& d : n.attr["shape"]["shape"]["dim"]) {
-      int64_t v = d.contains("size") ? std::stoll(d["size"].get<std::string>()) : -1;
+  const auto a = attr_field(n, "shape");
+  if (a && a->has("shape") && (*a)["shape"].has("dim")) {
+    const JsonField dims = (*a)["shape"]["dim"];
+    for (size_t k = 0; k < dims.size(); ++k) {
+      const int64_t v = dims[k].has("size") ? dims[k]["size"].tf_integer(-1, kMaxInputSide) : -1;
+      if (v == 0) dims[k]["size"].fail("input dimension 0");
       shape.push_back(v < 0 ? 1 : v);
     }
+  }
   if (shape.size() != 4) unsupported(n, "input must be 4-D NHWC");
   if (!st.input_shape_nhwc.empty()) unsupported(n, "more than one input");
   st.input_shape_nhwc = shape;

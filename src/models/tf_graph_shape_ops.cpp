@@ -51,7 +51,8 @@ void convert_strided_slice(ConversionState& st, const TfNode& n) {
   const HostTensor& x = const_input(st, n, 0);
   auto begin = int_values(const_input(st, n, 1)), end = int_values(const_input(st, n, 2)),
        stride = int_values(const_input(st, n, 3));
-  if (x.shape.size() != 1 || begin.size() != 1) unsupported(n, "only 1-D constant slices are folded");
+  if (x.shape.size() != 1 || begin.size() != 1 || end.size() != 1 || stride.size() != 1)
+    unsupported(n, "only 1-D constant slices are folded");
   if (attr_int(n, "ellipsis_mask", 0) || attr_int(n, "new_axis_mask", 0)) unsupported(n, "slice masks");
   const int64_t len = x.size();
   int64_t b = begin[0] < 0 ? begin[0] + len : begin[0], e = end[0] < 0 ? end[0] + len : end[0];
@@ -61,7 +62,7 @@ void convert_strided_slice(ConversionState& st, const TfNode& n) {
   if (shrink) e = b + 1;
   if (stride[0] != 1) unsupported(n, "stride other than 1");
   std::vector<int32_t> out;
-  for (int64_t k = b; k < e && k < len; ++k) out.push_back(static_cast<int32_t>(x.at(k)));
+  for (int64_t k = std::max<int64_t>(b, 0); k < e && k < len; ++k) out.push_back(static_cast<int32_t>(x.at(k)));
   std::vector<int64_t> shape = shrink ? std::vector<int64_t>{} : std::vector<int64_t>{static_cast<int64_t>(out.size())};
   set_constant(st, n.name, int_tensor(n.name, out, shape));
 }
@@ -77,12 +78,14 @@ void convert_pack(ConversionState& st, const TfNode& n) {
 }
 
 void convert_reshape(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   auto target = int_values(const_input(st, n, 1));
   int64_t known = 1, unknown_at = -1;
   for (size_t k = 0; k < target.size(); ++k) {
-    if (target[k] == -1) unknown_at = static_cast<int64_t>(k);
+    if (target[k] == -1 && unknown_at < 0) unknown_at = static_cast<int64_t>(k);
+    else if (target[k] < 1 || target[k] > product(x.shape)) unsupported(n, "bad target shape");
     else known *= target[k];
+    if (known > product(x.shape)) unsupported(n, "element count changes");
   }
   if (unknown_at >= 0) target[unknown_at] = product(x.shape) / known;
   if (product(target) != product(x.shape)) unsupported(n, "element count changes");
@@ -98,15 +101,20 @@ void convert_reshape(ConversionState& st, const TfNode& n) {
 }
 
 void convert_concat(ConversionState& st, const TfNode& n) {
+  if (n.inputs.size() < 2) unsupported(n, "expects operands and an axis");
   const size_t count = n.inputs.size() - 1;
-  int64_t axis = static_cast<int64_t>(const_input(st, n, count).at(0));
+  const HostTensor& axis_t = const_input(st, n, count);
+  if (axis_t.size() != 1) unsupported(n, "axis must be a scalar");
+  int64_t axis = static_cast<int64_t>(axis_t.at(0));
   std::vector<std::string> ins;
   std::vector<int64_t> shape;
   for (size_t k = 0; k < count; ++k) {
     const Value& v = input(st, n, k);
     if (v.is_const) unsupported(n, "constant operand");
     if (axis < 0) axis += static_cast<int64_t>(v.shape.size());
+    if (axis < 0 || axis >= static_cast<int64_t>(v.shape.size())) unsupported(n, "axis out of range");
     if (shape.empty()) shape = v.shape;
+    else if (v.shape.size() != shape.size()) unsupported(n, "operand ranks differ");
     else shape[axis] += v.shape[axis];
     ins.push_back(v.onnx);
   }
@@ -116,9 +124,11 @@ void convert_concat(ConversionState& st, const TfNode& n) {
 }
 
 void convert_pad(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   auto p = int_values(const_input(st, n, 1));  // [rank, 2]
   if (x.shape.size() != 4 || p.size() != 8) unsupported(n, "only 4-D padding");
+  for (int64_t v : p)
+    if (v < 0 || v > (1 << 12)) unsupported(n, "padding out of range");
   const int64_t order[4] = {0, 3, 1, 2};  // NCHW positions of NHWC dims
   std::vector<int64_t> pads(8);
   std::vector<int64_t> shape = x.shape;
@@ -133,7 +143,7 @@ void convert_pad(ConversionState& st, const TfNode& n) {
 }
 
 void convert_mean(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   auto axes = int_values(const_input(st, n, 1));
   std::sort(axes.begin(), axes.end());
   if (x.shape.size() != 4 || axes != std::vector<int64_t>{1, 2}) unsupported(n, "only spatial means");
@@ -148,7 +158,7 @@ void convert_mean(ConversionState& st, const TfNode& n) {
 }
 
 void convert_squeeze(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   if (x.shape.size() != 4 || x.shape[1] != 1 || x.shape[2] != 1) unsupported(n, "only [1,1,1,C] → [1,C]");
   std::string out = st.b.add_node("Flatten", {x.onnx}, n.name);
   st.b.attr_int("axis", 1);
@@ -156,9 +166,10 @@ void convert_squeeze(ConversionState& st, const TfNode& n) {
 }
 
 void convert_resize_bilinear(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   auto size = int_values(const_input(st, n, 1));
   if (x.shape.size() != 4 || size.size() != 2) unsupported(n, "expects 4-D input and [h, w]");
+  if (size[0] < 1 || size[1] < 1 || size[0] > (1 << 14) || size[1] > (1 << 14)) unsupported(n, "size out of range");
   const bool align = attr_bool(n, "align_corners", false), half = attr_bool(n, "half_pixel_centers", false);
   const std::vector<float> scales{1.0f, 1.0f, static_cast<float>(size[0]) / static_cast<float>(x.shape[1]),
                                   static_cast<float>(size[1]) / static_cast<float>(x.shape[2])};
@@ -172,10 +183,11 @@ void convert_resize_bilinear(ConversionState& st, const TfNode& n) {
 
 // TF DepthToSpace (DCR order) as Reshape → Transpose → Reshape on NCHW.
 void convert_depth_to_space(ConversionState& st, const TfNode& n) {
-  const Value& x = input(st, n, 0);
+  const Value& x = activation_input(st, n, 0);
   const int64_t bs = attr_int(n, "block_size", 0);
+  if (x.shape.size() != 4) unsupported(n, "expects a 4-D input");
   const int64_t H = x.shape[1], W = x.shape[2], C = x.shape[3];
-  if (bs < 1 || C % (bs * bs)) unsupported(n, "bad block size");
+  if (bs < 1 || bs > 64 || C % (bs * bs)) unsupported(n, "bad block size");
   const int64_t c2 = C / (bs * bs);
   std::string r = st.b.add_node("Reshape", {x.onnx, st.b.add_const_i64(n.name + "/s6", {1, bs, bs, c2, H, W})},
                                 n.name + "/r6");
@@ -187,23 +199,25 @@ void convert_depth_to_space(ConversionState& st, const TfNode& n) {
 
 // MatMul with a constant right operand as Gemm(transB=1) (OpenCV 4.6 rejects transB=0 with constant B).
 void convert_matmul(ConversionState& st, const TfNode& n) {
-  const Value& a = input(st, n, 0);
-  const HostTensor& w = const_input(st, n, 1);
+  const Value& a = activation_input(st, n, 0);
+  const HostTensor& w = float_input(st, n, 1, -1);
   if (a.shape.size() != 2 || w.shape.size() != 2 || attr_bool(n, "transpose_a", false))
     unsupported(n, "only [1,K]·[K,N]");
   const bool tb = attr_bool(n, "transpose_b", false);
   const int64_t K = tb ? w.shape[1] : w.shape[0], N = tb ? w.shape[0] : w.shape[1];
+  if (K != a.shape[1] || N < 1) unsupported(n, "weights do not match the input");
   std::vector<float> bt(w.f.size());
   for (int64_t k = 0; k < K; ++k)
     for (int64_t j = 0; j < N; ++j) bt[j * K + k] = tb ? w.f[j * K + k] : w.f[k * N + j];
   std::vector<std::string> ins{a.onnx, st.b.add_const(n.name + "/B", {N, K}, bt)};
   const auto fused = attr_string_list(n, "fused_ops");
-  if (!fused.empty() && fused[0] == "BiasAdd") ins.push_back(st.b.add_const(n.name + "/C", {N}, const_input(st, n, 2).f));
+  if (!fused.empty() && fused[0] == "BiasAdd") ins.push_back(st.b.add_const(n.name + "/C", {N}, float_input(st, n, 2, N).f));
   const bool act = fused.size() > 1;
   std::string out = st.b.add_node("Gemm", ins, act ? n.name + "/gemm" : n.name);
   st.b.attr_int("transB", 1);
   if (act && fused[1] == "Relu") out = relu(st, out, n.name);
   else if (act) unsupported(n, "fused " + fused[1]);
+  else if (!fused.empty() && fused[0] != "BiasAdd") unsupported(n, "fused " + fused[0]);
   set_activation(st, n, out, {1, N});
 }
 

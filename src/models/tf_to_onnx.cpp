@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -23,23 +22,47 @@ std::vector<std::string> graph_sinks(const TfjsGraph& g) {
   return sinks;
 }
 
-// Nodes needed for the outputs, inputs before users.
+// "<file>: " for messages about the graph ("" when it was built in code).
+std::string graph_origin(const TfjsGraph& g) { return g.file.empty() ? "" : g.file + ": "; }
+
+// Nodes needed for the outputs, inputs before users (depth first, inputs in order; iterative, so a long
+// chain of nodes cannot overflow the stack).
 std::vector<const TfNode*> topo_order(const TfjsGraph& g, const std::vector<std::string>& outputs) {
   std::map<std::string, const TfNode*> by_name;
   for (const auto& n : g.nodes) by_name[n.name] = &n;
+  auto find = [&](const std::string& name, const TfNode* user) {
+    auto it = by_name.find(name);
+    if (it == by_name.end())
+      throw Error(ErrorCode::Model, graph_origin(g) + (user ? user->where + ": node '" + user->name + "' has input"
+                                                             : std::string("output")) +
+                                        " '" + name + "', which is not a node of the graph");
+    return it->second;
+  };
+  struct Frame {
+    const TfNode* node;
+    size_t next_input;
+  };
   std::vector<const TfNode*> order;
   std::set<std::string> done, active;
-  std::function<void(const std::string&)> visit = [&](const std::string& name) {
-    if (done.count(name)) return;
-    auto it = by_name.find(name);
-    if (it == by_name.end()) throw Error(ErrorCode::Model, "graph refers to unknown node '" + name + "'");
-    if (!active.insert(name).second) throw Error(ErrorCode::Model, "graph has a cycle at '" + name + "'");
-    for (const auto& in : it->second->inputs) visit(base_name(in));
-    active.erase(name);
-    done.insert(name);
-    order.push_back(it->second);
-  };
-  for (const auto& o : outputs) visit(o);
+  for (const auto& o : outputs) {
+    if (done.count(o)) continue;
+    std::vector<Frame> stack{{find(o, nullptr), 0}};
+    active.insert(o);
+    while (!stack.empty()) {
+      const TfNode* node = stack.back().node;
+      if (stack.back().next_input < node->inputs.size()) {
+        const std::string in = base_name(node->inputs[stack.back().next_input++]);
+        if (done.count(in)) continue;
+        if (!active.insert(in).second) throw Error(ErrorCode::Model, graph_origin(g) + "graph has a cycle at '" + in + "'");
+        stack.push_back({find(in, node), 0});
+      } else {
+        active.erase(node->name);
+        done.insert(node->name);
+        order.push_back(node);
+        stack.pop_back();
+      }
+    }
+  }
   return order;
 }
 
@@ -52,13 +75,13 @@ ConvertedModel convert_tfjs_graph(const TfjsGraph& graph, const ConvertOptions& 
   OnnxBuilder b("psyface");
   ConversionState st{b, graph, options.input_name, {}, {}};
   for (const TfNode* n : topo_order(graph, outputs)) convert_node(st, *n);
-  if (st.input_shape_nhwc.empty()) throw Error(ErrorCode::Model, "graph has no 4-D Placeholder input");
+  if (st.input_shape_nhwc.empty()) throw Error(ErrorCode::Model, graph_origin(graph) + "graph has no 4-D Placeholder input");
 
   ConvertedModel m;
   m.input_shape_nhwc = st.input_shape_nhwc;
   for (const auto& o : outputs) {
     const Value& v = st.value(o);
-    if (v.is_const) throw Error(ErrorCode::Model, "output '" + o + "' is a constant");
+    if (v.is_const) throw Error(ErrorCode::Model, graph_origin(graph) + "output '" + o + "' is a constant");
     std::string out = v.onnx;
     if (v.shape.size() == 4) {  // back to NHWC so memory order matches TF
       out = b.add_node("Transpose", {out}, o + "/to_nhwc");

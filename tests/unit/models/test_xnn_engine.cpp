@@ -178,6 +178,8 @@ TEST(XnnEngine, ModelWithUnsupportedOpFallsBackToOpenCvWithANote) {
   m.sha256 = util::sha256_file(dir / "tiny" / "model.onnx");
   m.input_width = m.input_height = 4;
   m.input_channels = 1;
+  m.mean = {0.0f};
+  m.output_kind = "landmarks";
   m.outputs = {{"out", {1, 4, 4, 1}}};
   write_manifest(dir / "tiny", m);
 
