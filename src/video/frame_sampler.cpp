@@ -1,5 +1,6 @@
 #include "video/frame_sampler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -28,7 +29,7 @@ void validate_read_options(const ReadOptions& o) {
 FrameSampler::FrameSampler(const ReadOptions& options)
     : sample_fps_(options.sample_fps), start_sec_(options.start_sec), end_sec_(options.end_sec) {
   if (sample_fps_ > 0)
-    next_grid_k_ = static_cast<int64_t>(std::ceil((start_sec_ - kTimeToleranceSec) * sample_fps_));
+    first_grid_k_ = next_grid_k_ = static_cast<int64_t>(std::ceil((start_sec_ - kTimeToleranceSec) * sample_fps_));
 }
 
 FrameSampler::Decision FrameSampler::decide(double t_sec) {
@@ -38,6 +39,16 @@ FrameSampler::Decision FrameSampler::decide(double t_sec) {
   if (t_sec < next_grid_k_ / sample_fps_ - kTimeToleranceSec) return Decision::Skip;
   next_grid_k_ = static_cast<int64_t>(std::floor((t_sec + kTimeToleranceSec) * sample_fps_)) + 1;
   return Decision::Take;
+}
+
+// A frame is taken iff a grid point lies after the frame before it and at or before it: the grid only
+// moves on a take, to the first point after the frame taken.
+bool FrameSampler::may_take(double before_sec, double t_sec) const {
+  if (sample_fps_ <= 0) return true;
+  int64_t k = first_grid_k_;
+  if (std::isfinite(before_sec))
+    k = std::max(k, static_cast<int64_t>(std::floor((before_sec - kTimeToleranceSec) * sample_fps_)) + 1);
+  return k / sample_fps_ <= t_sec + kTimeToleranceSec;
 }
 
 }  // namespace psyface::video

@@ -30,11 +30,18 @@ class FrameSampler {
   //          grid points that fall between two frames go to the later frame.
   Decision decide(double t_sec);
 
+  // requires: before_sec < t_sec (a frame and the frame presented just before it; -infinity for none).
+  // ensures: false only when decide() will not take a frame at t_sec whatever frames it sees before: no
+  //          grid point at or after the first one in range lies in (before_sec, t_sec] (widened by the
+  //          tolerance). Always true without sampling. A reader may leave such frames undecoded.
+  bool may_take(double before_sec, double t_sec) const;
+
  private:
   double sample_fps_;
   double start_sec_;
   double end_sec_;
-  int64_t next_grid_k_ = 0;  // the next analysed time is next_grid_k_ / sample_fps_
+  int64_t first_grid_k_ = 0;  // the first analysed time is first_grid_k_ / sample_fps_
+  int64_t next_grid_k_ = 0;   // the next analysed time is next_grid_k_ / sample_fps_
 };
 
 }  // namespace psyface::video

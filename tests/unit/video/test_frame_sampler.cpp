@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <random>
 #include <vector>
 
 #include "psyface/error.hpp"
@@ -97,6 +99,39 @@ TEST(FrameSampler, InvalidOptionsAreUsageErrors) {
   EXPECT_EQ(code_of({.start_sec = 3, .end_sec = 2}), static_cast<int>(ErrorCode::Usage));
   EXPECT_EQ(code_of({.end_sec = -2}), static_cast<int>(ErrorCode::Usage));
   EXPECT_EQ(code_of({.decoder_threads = -1}), static_cast<int>(ErrorCode::Usage));
+}
+
+// may_take may say "take" too often (it only lets frames be skipped), never too rarely: every frame
+// decide() takes must have may_take true, given the frame presented before it.
+TEST(FrameSampler, MayTakeIsTrueForEveryFrameTaken) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> gap(0.005, 0.4);
+  for (const ReadOptions o : {ReadOptions{.sample_fps = 5}, ReadOptions{.sample_fps = 3, .start_sec = 2.05},
+                              ReadOptions{.sample_fps = 7.5, .start_sec = 1, .end_sec = 9}}) {
+    FrameSampler sampler(o);
+    double before = -std::numeric_limits<double>::infinity();
+    int skippable = 0;
+    for (double t = 0; t < 10; t += gap(rng)) {
+      const bool may = sampler.may_take(before, t);
+      const D d = sampler.decide(t);
+      if (d == D::End) break;
+      if (d == D::Take) {
+        ASSERT_TRUE(may) << "t " << t << " after " << before;
+      }
+      skippable += may ? 0 : 1;
+      before = t;
+    }
+    EXPECT_GT(skippable, 10);  // and it does let frames go
+  }
+}
+
+TEST(FrameSampler, MayTakeWhenAGridPointLiesAfterThePreviousFrame) {
+  const FrameSampler sampler(ReadOptions{.sample_fps = 5, .start_sec = 1.1});
+  EXPECT_TRUE(sampler.may_take(1.15, 1.2));    // 1.2 is on the grid
+  EXPECT_FALSE(sampler.may_take(1.21, 1.35));  // no grid point in (1.21, 1.35]
+  EXPECT_TRUE(sampler.may_take(1.35, 1.45));   // 1.4 goes to the later frame
+  EXPECT_FALSE(sampler.may_take(0.95, 1.05));  // 1.0 is before the start
+  EXPECT_TRUE(ReadOptions{}.sample_fps == 0 && FrameSampler(ReadOptions{}).may_take(1.0, 1.01));
 }
 
 }  // namespace
