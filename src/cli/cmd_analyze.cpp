@@ -15,6 +15,7 @@
 
 #include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
+#include "analysis/two_camera_plan.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/commands.hpp"
 #include "psyface/error.hpp"
@@ -263,11 +264,10 @@ struct VideoRun {
 
 // Analyses one video into out/<stem>.frames.csv (+ person_id, role) and out/<stem>.analysis.json;
 // with `reference`, the patient is also checked against (or stored as) the study's reference.
-VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::path& models_dir,
+VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem, const std::filesystem::path& models_dir,
                      analysis::AnalyzeOptions a, const std::filesystem::path& out, const ReferenceCheck* reference) {
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
   const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
-  const std::string stem = video.stem().string();
   const std::string started = now_iso8601();
   // Rows are written during the pass to <stem>.frames.partial.csv (through a temporary file); persons and
   // roles are known only at the end, when the final table is written from it. An interrupted run keeps the
@@ -321,6 +321,10 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::filesystem::
   run.sidecar = out / (stem + (run.ok ? ".analysis.json" : ".analysis.partial.json"));
   nlohmann::json sidecar = summary_json(summary, started);
   sidecar["decisions"] = decisions_json(summary, labels);
+  if (a.camera != analysis::AnalyzeOptions::Camera::Single)  // the window this camera read, on its own clock
+    sidecar["camera"] = {{"side", a.camera == analysis::AnalyzeOptions::Camera::A ? "A" : "B"},
+                         {"start_sec", a.read.start_sec},
+                         {"end_sec", a.read.end_sec}};
   if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
   util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
 
@@ -378,14 +382,19 @@ void run_analyze() {
     if (g_opts.patient_video.empty() || g_opts.therapist_video.empty() || !g_opts.video.empty())
       throw Error(ErrorCode::Usage, "two-camera input needs both --patient-video and --therapist-video and no VIDEO");
     a.persons.layout = faces::Layout::TwoCameras;
+    const auto plan = analysis::plan_two_cameras(g_opts.patient_video, g_opts.therapist_video, a.read, g_opts.offset_sec);
+    if (plan.b_renamed)
+      std::cerr << "psyface: both videos are named " << plan.a.stem << ".*: the therapist video's files are "
+                << plan.b.stem << ".frames.csv and " << plan.b.stem << ".analysis.json\n";
     a.camera = analysis::AnalyzeOptions::Camera::A;
-    const VideoRun pa = analyze_one(g_opts.patient_video, models_dir, a, out, check);  // the patient's camera
+    a.read = plan.a.read;
+    const VideoRun pa = analyze_one(g_opts.patient_video, plan.a.stem, models_dir, a, out, check);  // the patient's camera
     if (!pa.ok) return;
     a.camera = analysis::AnalyzeOptions::Camera::B;
-    const VideoRun tb = analyze_one(g_opts.therapist_video, models_dir, a, out, nullptr);
+    a.read = plan.b.read;  // the same moments, on B's clock
+    const VideoRun tb = analyze_one(g_opts.therapist_video, plan.b.stem, models_dir, a, out, nullptr);
     if (!tb.ok) return;
-    const auto dyad = out / (std::filesystem::path(g_opts.patient_video).stem().string() + "+" +
-                             std::filesystem::path(g_opts.therapist_video).stem().string() + ".frames.csv");
+    const auto dyad = out / (plan.dyad_stem + ".frames.csv");
     const auto m = report::merge_two_cameras({pa.csv, {}, "unknown"}, {tb.csv, {}, "unknown"}, dyad,
                                              {g_opts.offset_sec, "face_id"});
     std::cerr << "psyface: wrote the two-camera table " << dyad.string() << " (" << m.rows_a << " rows from A, "
@@ -393,7 +402,7 @@ void run_analyze() {
     return;
   }
   if (g_opts.video.empty()) throw Error(ErrorCode::Usage, "give a VIDEO (or --patient-video and --therapist-video)");
-  analyze_one(g_opts.video, models_dir, a, out, check);
+  analyze_one(g_opts.video, std::filesystem::path(g_opts.video).stem().string(), models_dir, a, out, check);
 }
 
 Registrar reg([](CLI::App& app) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "measures/synchrony.hpp"
+#include "measures/synchrony_resample.hpp"
 #include "psyface/error.hpp"
 
 namespace psyface::measures {
@@ -15,7 +16,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::vector<MeasureInfo> build_catalog() {
   std::vector<MeasureInfo> c = {
-      {"duration_sec", "real", "s", "analysed time inside the window (analysed span clipped to the window)"},
+      {"duration_sec", "real", "s", "analysed time inside the window (the role's camera coverage clipped to the window)"},
       {"frames_analysed", "integer", "frames", "analysed frames of the role's camera inside the window"},
       {"frames_valid", "integer", "frames", "analysed frames with a measured face of this role"},
       {"valid_share", "real", "", "frames_valid / frames_analysed"},
@@ -29,9 +30,11 @@ std::vector<MeasureInfo> build_catalog() {
       {"smile_share", "real", "", "share of valid frames with smile_intensity > smile_threshold"},
       {"smile_baseline", "real", "", "median smile_intensity of the role over the whole session (own baseline)"},
       {"smile_rel_share", "real", "", "share of valid frames with smile_intensity > smile_baseline + smile_rel_delta"},
-      {"smile_onsets_per_min", "real", "1/min", "starts of smiling runs (absolute threshold) per minute"},
+      {"smile_onsets_per_min", "real", "1/min",
+       "starts of smiling runs (absolute threshold) per minute (NA when the role's face is not seen in the window)"},
       {"shared_smiles_per_min", "real", "1/min",
-       "episodes of both roles smiling within +-shared_smile_tolerance_sec per minute (NA without both roles)"},
+       "episodes of both roles smiling within +-shared_smile_tolerance_sec per minute (NA unless both faces are seen "
+       "in the window)"},
       {"expressivity", "real", "", "mean of 1 - p(neutral) over valid frames"},
       {"valence_mean", "real", "", "mean valence composite over valid frames"},
       {"valence_sd", "real", "", "standard deviation (n - 1) of the valence composite over valid frames"},
@@ -39,7 +42,7 @@ std::vector<MeasureInfo> build_catalog() {
       {"episode_mean_sec", "real", "s", "mean duration of those episodes"},
       {"brief_per_min", "real", "1/min",
        "episodes shorter than brief_max_sec per minute; NA when the analysed rate is below brief_min_fps"},
-      {"analysed_fps", "real", "1/s", "analysed frame rate of the role's camera (1 / median frame interval)"},
+      {"analysed_fps", "real", "1/s", "analysed frame rate of the role's camera ((n - 1) / (t_last - t_first))"},
       {"low_fps_flag", "integer", "", "1 when analysed_fps < brief_min_fps (brief expressions not reported)"},
       {"synchrony_smile", "real", "r",
        "whole session only: smile synchrony between the roles (WCLC mean peak r, docs/synchrony.md)"},
@@ -56,6 +59,7 @@ struct Interval {
 struct RoleContext {
   const RoleSeries* series = nullptr;
   double dt = 0;
+  double covered_from_sec = 0, covered_to_sec = 0;  // the role's camera: first frame .. last frame + dt
   double baseline = kNaN;
   std::vector<double> onsets_sec;
   std::vector<Interval> smile_runs;
@@ -76,6 +80,7 @@ RoleContext role_context(const RoleSeries& s, const MeasureOptions& o) {
   RoleContext c;
   c.series = &s;
   c.dt = s.frame_interval_sec;
+  if (!s.frames.empty()) c.covered_from_sec = s.frames.front().t_sec, c.covered_to_sec = s.frames.back().t_sec + c.dt;
   std::vector<double> smiles;
   for (const auto& f : s.frames)
     if (f.valid) smiles.push_back(f.smile_intensity);
@@ -152,12 +157,20 @@ int64_t count_in(const std::vector<double>& times, const MeasureWindow& w) {
   return std::count_if(times.begin(), times.end(), [&](double t) { return t >= w.start_sec && t < w.end_sec; });
 }
 
-std::vector<double> window_values(const RoleContext& c, const MeasureWindow& w, double span_end_sec,
-                                  const std::vector<double>* shared, const MeasureOptions& o) {
+bool seen_in(const RoleSeries& s, const MeasureWindow& w) {
+  return std::any_of(s.frames.begin(), s.frames.end(),
+                     [&](const RoleFrame& f) { return f.valid && f.t_sec >= w.start_sec && f.t_sec < w.end_sec; });
+}
+
+// `shared`: the shared smile starts when both roles' faces are seen in the window, else null (NA).
+std::vector<double> window_values(const RoleContext& c, const MeasureWindow& w, const std::vector<double>* shared,
+                                  const MeasureOptions& o) {
   const auto& cat = measure_catalog();
   std::vector<double> v(cat.size(), kNaN);
   auto set = [&](const char* name, double value) { v[measure_index(name)] = value; };
-  const double duration = std::max(0.0, std::min(w.end_sec, span_end_sec) - std::max(w.start_sec, 0.0));
+  // Analysed time: the window clipped to the role's own camera (and to t >= 0, A's clock).
+  const double duration = std::max(0.0, std::min(w.end_sec, c.covered_to_sec) -
+                                            std::max({w.start_sec, c.covered_from_sec, 0.0}));
   const double minutes = duration / 60.0;
   int64_t analysed = 0, valid = 0, smiling = 0, rel_smiling = 0, dominant[kEmotionCount] = {};
   double confidence = 0, expressivity = 0, p_sum[kEmotionCount] = {}, valence_sum = 0, valence_sq = 0;
@@ -189,9 +202,10 @@ std::vector<double> window_values(const RoleContext& c, const MeasureWindow& w, 
   set("smile_share", share(smiling, valid));
   set("smile_baseline", c.baseline);
   set("smile_rel_share", share(rel_smiling, valid));
+  // Event rates need time and the face seen in it: without a valid frame, 0 events would be a claim.
   const bool timed = minutes > 0 && valid > 0;
   set("smile_onsets_per_min", timed ? count_in(c.onsets_sec, w) / minutes : kNaN);
-  if (shared) set("shared_smiles_per_min", minutes > 0 ? count_in(*shared, w) / minutes : kNaN);
+  if (shared) set("shared_smiles_per_min", timed ? count_in(*shared, w) / minutes : kNaN);
   set("expressivity", valid ? expressivity / valid : kNaN);
   set("valence_mean", valence_mean);
   set("valence_sd", valid > 1 ? std::sqrt(valence_sq / (valid - 1)) : kNaN);
@@ -216,16 +230,14 @@ std::vector<double> window_values(const RoleContext& c, const MeasureWindow& w, 
   return v;
 }
 
-// Smile series of a role on a regular grid of 1/rate bins from 0 to end: mean of valid frames per bin.
+// Smile series of a role on a regular grid of 1/rate bins from 0 to end (measures/synchrony_resample).
 std::vector<double> binned_smile(const RoleSeries& s, double rate_hz, size_t bins) {
-  std::vector<double> sum(bins, 0), n(bins, 0);
+  std::vector<double> t, smile;
   for (const auto& f : s.frames) {
-    if (!f.valid || f.t_sec < 0) continue;
-    const size_t b = static_cast<size_t>(f.t_sec * rate_hz);
-    if (b < bins) sum[b] += f.smile_intensity, ++n[b];
+    t.push_back(f.t_sec);
+    smile.push_back(f.valid ? f.smile_intensity : kNaN);
   }
-  for (size_t b = 0; b < bins; ++b) sum[b] = n[b] ? sum[b] / n[b] : kNaN;
-  return sum;
+  return resample_frames(t, smile, s.frame_interval_sec, rate_hz, bins);
 }
 
 }  // namespace
@@ -275,8 +287,7 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
   check_measure_options(o);
   const RoleContext contexts[2] = {role_context(table.patient, o), role_context(table.therapist, o)};
   double end = 0;
-  for (const auto& c : contexts)
-    if (!c.series->frames.empty()) end = std::max(end, c.series->frames.back().t_sec + c.dt);
+  for (const auto& c : contexts) end = std::max(end, c.covered_to_sec);
   const bool dyad = table.patient.present && table.therapist.present;
   std::vector<double> shared;
   double synchrony = kNaN, synchrony_p = kNaN;
@@ -304,7 +315,8 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
   std::vector<RoleWindowMeasures> rows;
   for (const auto& w : session_windows(end, segments, o))
     for (const auto& c : contexts) {
-      RoleWindowMeasures m{w, c.series->role, window_values(c, w, end, dyad ? &shared : nullptr, o)};
+      const bool both_seen = dyad && seen_in(table.patient, w) && seen_in(table.therapist, w);
+      RoleWindowMeasures m{w, c.series->role, window_values(c, w, both_seen ? &shared : nullptr, o)};
       if (w.kind == "session") {
         m.values[measure_index("synchrony_smile")] = synchrony;
         m.values[measure_index("synchrony_p")] = synchrony_p;

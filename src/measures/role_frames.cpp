@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "measures/synchrony_resample.hpp"
 #include "psyface/error.hpp"
 
 namespace psyface::measures {
@@ -78,12 +79,11 @@ int emotion_index(std::string_view name) {
   return -1;
 }
 
-double median_interval(const std::vector<RoleFrame>& frames) {
-  if (frames.size() < 2) return 0;
-  std::vector<double> d;
-  for (size_t i = 1; i < frames.size(); ++i) d.push_back(frames[i].t_sec - frames[i - 1].t_sec);
-  std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
-  return d[d.size() / 2];
+double mean_interval(const std::vector<RoleFrame>& frames) {
+  std::vector<double> t;
+  for (const auto& f : frames) t.push_back(f.t_sec);
+  const double rate = analysed_rate_hz(t);
+  return rate > 0 ? 1 / rate : 0;
 }
 
 }  // namespace
@@ -164,7 +164,7 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
       s.present = s.present || f.valid;
       s.frames.push_back(f);
     }
-    s.frame_interval_sec = median_interval(s.frames);
+    s.frame_interval_sec = mean_interval(s.frames);
   }
   return table;
 }

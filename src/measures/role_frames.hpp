@@ -28,7 +28,8 @@ struct RoleSeries {
   std::string role;              // "patient" or "therapist"
   bool present = false;          // at least one valid frame
   std::vector<RoleFrame> frames;
-  double frame_interval_sec = 0;  // median interval between analysed frames (0 with < 2 frames)
+  double frame_interval_sec = 0;  // mean interval between analysed frames, (t_last - t_first) / (n - 1):
+                                  // 1 / the analysed rate (0 with < 2 frames)
 };
 
 struct RoleTable {

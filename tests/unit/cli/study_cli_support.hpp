@@ -8,10 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -116,6 +118,28 @@ inline std::map<std::string, std::string> read_exports(const fs::path& dir) {
   for (const char* f : {"sessions.csv", "windows.csv", "segments.csv", "session_info.csv", "data_dictionary.csv"})
     files[f] = util::read_file(dir / "export" / f);
   return files;
+}
+
+// Field `column` of the row of sessions.csv with this session and role.
+inline std::string export_value(const std::string& csv, const std::string& session, const std::string& role,
+                         const std::string& column) {
+  std::istringstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  auto split = [](const std::string& s) {
+    std::vector<std::string> f;
+    std::stringstream ss(s);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    return f;
+  };
+  const auto h = split(header);
+  const size_t col = std::find(h.begin(), h.end(), column) - h.begin();
+  const size_t role_col = std::find(h.begin(), h.end(), "role") - h.begin();
+  while (std::getline(in, line)) {
+    const auto f = split(line);
+    if (f[0] == session && f[role_col] == role) return col < f.size() ? f[col] : "";
+  }
+  return "";
 }
 
 // The analysis options every study test uses (fast: 5 frames per second, one thread per job).

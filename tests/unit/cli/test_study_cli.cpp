@@ -48,28 +48,6 @@ int processes_mentioning(const std::string& text) {
   return n;
 }
 
-// Field `column` of the row of sessions.csv with this session and role.
-std::string export_value(const std::string& csv, const std::string& session, const std::string& role,
-                         const std::string& column) {
-  std::istringstream in(csv);
-  std::string header, line;
-  std::getline(in, header);
-  auto split = [](const std::string& s) {
-    std::vector<std::string> f;
-    std::stringstream ss(s);
-    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
-    return f;
-  };
-  const auto h = split(header);
-  const size_t col = std::find(h.begin(), h.end(), column) - h.begin();
-  const size_t role_col = std::find(h.begin(), h.end(), "role") - h.begin();
-  while (std::getline(in, line)) {
-    const auto f = split(line);
-    if (f[0] == session && f[role_col] == role) return col < f.size() ? f[col] : "";
-  }
-  return "";
-}
-
 // One uninterrupted --jobs 2 run and its exports: the reference the other tests compare with.
 struct Reference {
   fs::path dir;
