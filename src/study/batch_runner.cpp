@@ -337,9 +337,12 @@ class Runner {
       out.options_json = job.plan.options_json;
       out.analyse_sec = child_sec;  // claim to child exit: start-up, decoding, models
       out.frames_file = "frames/" + name + ".frames.csv.gz";
-      out.frames_sha256 = store_frames_table(csv, dir_ / out.frames_file);
+      // stored in the work folder first (synced), moved into frames/ only while the claim is confirmed
+      const fs::path staged_gz = job.tmp / "store" / "frames.csv.gz", staged_json = job.tmp / "store" / "analysis.json";
+      out.frames_sha256 = store_frames_table(csv, staged_gz);
       const std::string sidecar_text = util::read_file(sidecar);
-      util::write_file_atomic(dir_ / "frames" / (name + ".analysis.json"), sidecar_text);
+      util::write_file_atomic(staged_json, sidecar_text);
+      fs::create_directories(dir_ / "frames");
       const auto j = nlohmann::json::parse(sidecar_text);
       out.duration_sec = j.at("video").value("duration_sec", 0.0);
       for (const auto& m : j.at("models")) out.model_checksums += m.value("name", "") + ":" + m.value("sha256", "") + ";";
@@ -347,7 +350,11 @@ class Runner {
       const auto rows = session_measures(util::read_file(csv), csv.string(), in_, s.session_id);
       // measures_sec: everything after the child ended (storing the table, sidecar, measures)
       const double measures_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - exited).count();
-      if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec))
+      const auto publish = [&] {
+        util::rename_durable(staged_json, dir_ / "frames" / (name + ".analysis.json"));
+        util::rename_durable(staged_gz, dir_ / out.frames_file);
+      };
+      if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec, publish))
         return lost_claim(job);
       fs::remove_all(job.tmp);
       ++summary_.analysed, ++progress_.done;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,9 +73,12 @@ class StudyDb {
   // Completes a claimed session: analysis facts, its measures and the run row, in one transaction.
   // finish_done / finish_failed return false (and write only the run row, as interrupted) when the session is no
   // longer held by run_id: its lease ran out and another process took it over.
+  // publish: called inside the transaction once the claim is confirmed, before the commit (it moves the
+  // run's files into frames/, so a run that lost its claim never replaces the new owner's files); when it
+  // throws, nothing is committed.
   bool finish_done(const std::string& session_id, int64_t run_id, const AnalysisOutcome& outcome,
                    const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
-                   double measures_sec);
+                   double measures_sec, const std::function<void()>& publish = {});
   bool finish_failed(const std::string& session_id, int64_t run_id, int exit_code, const std::string& error,
                      const std::string& warnings, double analyse_sec);
   // Gives a claimed session back (this process is stopping): status pending, the run interrupted.
