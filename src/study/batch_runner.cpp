@@ -277,17 +277,19 @@ class Runner {
       job.run_id = db_.claim(id, state->claim_token, {new_token(), host_, pid_, unix_now() + o_.lease_sec},
                              p.options_hash, p.options_json);
       if (job.run_id == 0) continue;
-      const std::string name = session_file_name(id);
-      job.tmp = dir_ / "tmp" / (name + "." + std::to_string(pid_));
-      job.log = dir_ / "logs" / (name + ".log");
-      fs::remove_all(job.tmp);
-      fs::create_directories(job.tmp);
-      fs::create_directories(job.log.parent_path());
-      job.started = std::chrono::steady_clock::now();
       job.plan = std::move(p);
+      // whatever goes wrong from here on (a folder that cannot be made, a fork that fails) fails this
+      // session only
       try {
+        const std::string name = session_file_name(id);
+        job.tmp = dir_ / "tmp" / (name + "." + std::to_string(pid_));
+        job.log = dir_ / "logs" / (name + ".log");
+        fs::remove_all(job.tmp);
+        fs::create_directories(job.tmp);
+        fs::create_directories(job.log.parent_path());
+        job.started = std::chrono::steady_clock::now();
         job.pid = spawn_child(o_.psyface_exe, child_args(*job.plan.session, o_, job.tmp), job.log);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
         fail(job, 70, e.what(), "", 0);
         return;
       }
@@ -298,7 +300,8 @@ class Runner {
 
   // Another process took the session over after this run's lease ran out: its result stands, ours is dropped.
   void lost_claim(const Job& job) {
-    fs::remove_all(job.tmp);
+    std::error_code ec;
+    fs::remove_all(job.tmp, ec);
     ++summary_.elsewhere, ++progress_.elsewhere;
     message(job.plan.session->session_id + ": taken over by another process (lease expired); this run's result dropped");
   }
@@ -306,7 +309,8 @@ class Runner {
   void fail(const Job& job, int exit_code, const std::string& error, const std::string& warnings, double sec) {
     const std::string& id = job.plan.session->session_id;
     if (!db_.finish_failed(id, job.run_id, exit_code, error, warnings, sec)) return lost_claim(job);
-    fs::remove_all(job.tmp);
+    std::error_code ec;
+    fs::remove_all(job.tmp, ec);
     ++summary_.failed, ++progress_.failed;
     summary_.failures.emplace_back(id, error);
     message(id + ": failed: " + error);
@@ -356,7 +360,8 @@ class Runner {
       };
       if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec, publish))
         return lost_claim(job);
-      fs::remove_all(job.tmp);
+      std::error_code ec;
+      fs::remove_all(job.tmp, ec);
       ++summary_.analysed, ++progress_.done;
       progress_.video_hours_done += out.duration_sec / 3600;
       message(s.session_id + ": done");
@@ -370,7 +375,8 @@ class Runner {
       ::kill(job.pid, SIGKILL);
       wait_child(job.pid);
       db_.release(job.plan.session->session_id, job.run_id);
-      fs::remove_all(job.tmp);
+      std::error_code ec;
+      fs::remove_all(job.tmp, ec);
     }
     jobs_.clear();
     queue_.clear();
