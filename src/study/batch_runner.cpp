@@ -240,19 +240,22 @@ class Runner {
     }
   }
 
-  // ensures: true when the measures were recomputed from the stored table; false (with a message) when
+  // ensures: true when the measures were recomputed from the stored table (and stored, unless another
+  // process analysed the session again meanwhile: its measures are newer); false (with a message) when
   // the table is missing, damaged or unreadable.
   bool remeasure(const SessionState& state, const Plan& p) {
     const fs::path gz = dir_ / state.frames_file;
+    bool stored = false;
     try {
       const std::string text = load_frames_table(gz, state.frames_sha256);
-      db_.store_measures(state.session_id, p.measures_hash, session_measures(text, gz.string(), in_, state.session_id));
+      stored = db_.store_measures(state.session_id, state.frames_sha256, p.measures_hash,
+                                  session_measures(text, gz.string(), in_, state.session_id));
     } catch (const Error& e) {
       if (e.code() != ErrorCode::Input) throw;
       message(state.session_id + ": stored per-frame table unusable (" + e.what() + "); analysing again");
       return false;
     }
-    ++summary_.remeasured;
+    summary_.remeasured += stored;
     return true;
   }
 
@@ -434,9 +437,9 @@ int refresh_measures(const fs::path& dir, const std::string& journal) {
     const std::string hash = measures_hash(in, state.session_id);
     if (state.measures_hash == hash) continue;
     const fs::path gz = dir / state.frames_file;
-    db.store_measures(state.session_id, hash,
-                      session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id));
-    ++n;
+    const auto rows = session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id);
+    // not stored when the session was analysed again since the list was read: its measures are newer
+    n += db.store_measures(state.session_id, state.frames_sha256, hash, rows);
   }
   return n;
 }

@@ -66,6 +66,8 @@ StudyRunSummary run_study(const std::filesystem::path& dir, const StudyRunOption
 int check_study(const std::filesystem::path& dir);
 
 // Recomputes the measures of every done session whose measure options changed (no video decoded).
+// Each session's measures are stored only while it is still done with the table they came from (a
+// re-analysis beside the refresh keeps its newer measures).
 // Returns the number of sessions recomputed. Part of run_study; also used by `study export`.
 int refresh_measures(const std::filesystem::path& dir, const std::string& journal = "");
 

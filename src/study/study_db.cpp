@@ -329,13 +329,15 @@ void StudyDb::release(const std::string& id, int64_t run_id) {
   t.commit();
 }
 
-void StudyDb::store_measures(const std::string& id, const std::string& measures_hash,
+bool StudyDb::store_measures(const std::string& id, const std::string& frames_sha256, const std::string& measures_hash,
                              const std::vector<measures::RoleWindowMeasures>& rows) {
   Transaction t(db_);
+  Statement s(db_, "UPDATE sessions SET measures_hash=? WHERE session_id=? AND status='done' AND frames_sha256=?");
+  s.bind(1, measures_hash).bind(2, id).bind(3, frames_sha256).run();
+  if (db_.changes() != 1) return false;  // analysed again (or no longer done) since the table was read
   write_measures(db_, id, rows);
-  Statement s(db_, "UPDATE sessions SET measures_hash=? WHERE session_id=?");
-  s.bind(1, measures_hash).bind(2, id).run();
   t.commit();
+  return true;
 }
 
 void StudyDb::renew_leases(const std::string& host, int64_t pid, double lease_until) {

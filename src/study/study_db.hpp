@@ -83,8 +83,10 @@ class StudyDb {
                      const std::string& warnings, double analyse_sec);
   // Gives a claimed session back (this process is stopping): status pending, the run interrupted.
   void release(const std::string& session_id, int64_t run_id);
-  // Replaces a done session's measures (measure options changed).
-  void store_measures(const std::string& session_id, const std::string& measures_hash,
+  // Replaces a done session's measures (measure options changed), in one transaction, only when the
+  // session is still done with the stored table `frames_sha256` the measures were computed from.
+  // ensures: false (nothing written) when it was analysed again meanwhile (its measures are newer).
+  bool store_measures(const std::string& session_id, const std::string& frames_sha256, const std::string& measures_hash,
                       const std::vector<measures::RoleWindowMeasures>& rows);
   // Extends the lease of every session this process holds.
   void renew_leases(const std::string& host, int64_t pid, double lease_until);
