@@ -1,4 +1,4 @@
-// psyface study init|run|status|export DIR — resumable batch analysis of a study folder (docs/study.md).
+// psyface study init|run|status|verify|export DIR — resumable batch analysis of a study folder (docs/study.md).
 // This file only parses options and calls the study stage.
 #include <signal.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 #include "study/batch_runner.hpp"
 #include "study/manifest.hpp"
 #include "study/study_export.hpp"
+#include "study/study_verify.hpp"
 #include "util/atomic_file.hpp"
 #include "util/progress.hpp"
 #include "util/sha256.hpp"
@@ -173,6 +174,18 @@ void status_cmd() {
   if (counts["failed"]) set_exit_status(1);
 }
 
+void verify_cmd() {
+  const auto problems = study::verify_study(g_opts.dir, g_opts.journal);
+  for (const auto& p : problems) std::printf("%s\t%s\n", p.session_id.c_str(), p.problem.c_str());
+  if (problems.empty()) {
+    std::cerr << "psyface: every stored per-frame table of the done sessions matches its checksum\n";
+    return;
+  }
+  std::cerr << "psyface: " << problems.size() << " stored per-frame tables unusable; psyface study run "
+            << g_opts.dir << " analyses those sessions again\n";
+  set_exit_status(1);
+}
+
 void export_cmd() {
   const auto s = study::export_study(g_opts.dir, g_opts.out, g_opts.journal);
   if (s.remeasured) std::cerr << "psyface: recomputed the measures of " << s.remeasured << " sessions (options changed)\n";
@@ -214,6 +227,12 @@ Registrar reg([](CLI::App& app) {
   add_dir(status);
   add_journal(status);
   status->callback(status_cmd);
+
+  auto* verify = study->add_subcommand(
+      "verify", "Check every done session's stored per-frame table against its checksum (exit 1 if any is unusable)");
+  add_dir(verify);
+  add_journal(verify);
+  verify->callback(verify_cmd);
 
   auto* exp = study->add_subcommand("export", "Write tidy CSVs (sessions, windows, segments, data dictionary)");
   add_dir(exp);

@@ -21,6 +21,7 @@
 #include "study/manifest.hpp"
 #include "study/study_db.hpp"
 #include "study/study_paths.hpp"
+#include "study/study_verify.hpp"
 #include "util/atomic_file.hpp"
 #include "util/sha256.hpp"
 
@@ -205,8 +206,9 @@ class Runner {
  private:
   bool stale(const SessionState& s) const { return claim_is_stale(s, host_); }
 
-  // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed),
-  // sessions held by a live process counted elsewhere, the rest queued.
+  // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed), unless
+  // their stored table is missing or damaged; sessions held by a live process counted elsewhere; the rest
+  // queued.
   void plan_all() {
     std::vector<const StudySession*> sorted;
     for (const auto& s : in_.manifest.sessions) sorted.push_back(&s);
@@ -218,9 +220,12 @@ class Runner {
       Plan p = make_plan(*sorted[i], in_, o_);
       const auto state = db_.session(p.session->session_id);
       if (state && state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
-        if (state->measures_hash == p.measures_hash) {
+        // a power cut, a full disk or a copy gone wrong can leave a done row with an empty or missing table
+        const std::string damage = stored_table_problem(dir_, *state, false);
+        if (!damage.empty()) message(state->session_id + ": stored per-frame table unusable (" + damage + "); analysing again");
+        if (damage.empty() && state->measures_hash == p.measures_hash) {
           ++summary_.skipped;
-        } else if (!remeasure(*state, p)) {  // stored table missing or damaged: analyse again
+        } else if (!damage.empty() || !remeasure(*state, p)) {  // stored table missing or damaged: analyse again
           p.redo = true;
           bytes_pending_ += p.bytes;
           queue_.push_back(std::move(p));
