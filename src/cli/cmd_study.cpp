@@ -189,10 +189,17 @@ void verify_cmd() {
 void export_cmd() {
   const auto s = study::export_study(g_opts.dir, g_opts.out, g_opts.journal);
   if (s.remeasured) std::cerr << "psyface: recomputed the measures of " << s.remeasured << " sessions (options changed)\n";
+  for (const auto& p : s.left_out)
+    std::cerr << "psyface: warning: " << p.session_id << ": " << p.problem << "; its measures are left out of the export\n";
   for (const auto& f : s.files) std::cerr << "psyface: wrote " << f << "\n";
-  std::cerr << "psyface: " << s.sessions_done << " sessions exported";
+  std::cerr << "psyface: " << s.sessions_done - static_cast<int>(s.left_out.size()) << " sessions exported";
   if (s.sessions_not_done) std::cerr << "; " << s.sessions_not_done << " not done (see psyface study status)";
   std::cerr << "\n";
+  if (!s.left_out.empty()) {
+    std::cerr << "psyface: export incomplete: " << s.left_out.size()
+              << " done sessions left out (stored per-frame table unusable; psyface study run analyses them again)\n";
+    set_exit_status(1);
+  }
 }
 
 Registrar reg([](CLI::App& app) {

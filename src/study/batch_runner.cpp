@@ -432,7 +432,7 @@ StudyRunSummary run_study(const fs::path& dir, const StudyRunOptions& options, c
 
 int check_study(const fs::path& dir) { return static_cast<int>(read_inputs(dir).manifest.sessions.size()); }
 
-int refresh_measures(const fs::path& dir, const std::string& journal) {
+int refresh_measures(const fs::path& dir, const std::string& journal, std::vector<StoredTableProblem>* unusable) {
   StudyInputs in = read_inputs(dir, /*require_videos=*/false);  // only done sessions, from frames/
   StudyDb db(dir / "study.sqlite", false, journal);
   add_rated_segments(db, in);
@@ -442,7 +442,14 @@ int refresh_measures(const fs::path& dir, const std::string& journal) {
     const std::string hash = measures_hash(in, state.session_id);
     if (state.measures_hash == hash) continue;
     const fs::path gz = dir / state.frames_file;
-    const auto rows = session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id);
+    std::vector<measures::RoleWindowMeasures> rows;
+    try {
+      rows = session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Input || !unusable) throw;
+      unusable->push_back({state.session_id, state.frames_file, e.what()});
+      continue;
+    }
     // not stored when the session was analysed again since the list was read: its measures are newer
     n += db.store_measures(state.session_id, state.frames_sha256, hash, rows);
   }
