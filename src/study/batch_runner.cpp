@@ -22,6 +22,7 @@
 #include "study/study_db.hpp"
 #include "study/study_paths.hpp"
 #include "study/study_verify.hpp"
+#include "study/work_folders.hpp"
 #include "util/atomic_file.hpp"
 #include "util/sha256.hpp"
 
@@ -168,6 +169,7 @@ class Runner {
 
   StudyRunSummary run() {
     db_.sync_sessions(in_.manifest);
+    remove_abandoned_work_folders(dir_, db_, host_, pid_);
     add_rated_segments(db_, in_);
     plan_all();
     start_ = std::chrono::steady_clock::now();
@@ -200,6 +202,7 @@ class Runner {
       if (!jobs_.empty()) std::this_thread::sleep_for(std::chrono::duration<double>(o_.poll_sec));
     }
     report();
+    remove_abandoned_work_folders(dir_, db_, host_, pid_);  // e.g. of a dead host's run whose session is done now
     return summary_;
   }
 
@@ -289,9 +292,8 @@ class Runner {
       // whatever goes wrong from here on (a folder that cannot be made, a fork that fails) fails this
       // session only
       try {
-        const std::string name = session_file_name(id);
-        job.tmp = dir_ / "tmp" / (name + "." + std::to_string(pid_));
-        job.log = dir_ / "logs" / (name + ".log");
+        job.tmp = dir_ / "tmp" / work_folder_name(id, host_, pid_);
+        job.log = dir_ / "logs" / (session_file_name(id) + ".log");
         fs::remove_all(job.tmp);
         fs::create_directories(job.tmp);
         fs::create_directories(job.log.parent_path());
