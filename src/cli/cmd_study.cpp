@@ -1,4 +1,4 @@
-// psyface study init|run|status|export DIR — resumable batch analysis of a study folder (docs/study.md).
+// psyface study init|run|status|verify|export DIR — resumable batch analysis of a study folder (docs/study.md).
 // This file only parses options and calls the study stage.
 #include <signal.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 #include "study/batch_runner.hpp"
 #include "study/manifest.hpp"
 #include "study/study_export.hpp"
+#include "study/study_verify.hpp"
 #include "util/atomic_file.hpp"
 #include "util/progress.hpp"
 #include "util/sha256.hpp"
@@ -173,13 +174,32 @@ void status_cmd() {
   if (counts["failed"]) set_exit_status(1);
 }
 
+void verify_cmd() {
+  const auto problems = study::verify_study(g_opts.dir, g_opts.journal);
+  for (const auto& p : problems) std::printf("%s\t%s\n", p.session_id.c_str(), p.problem.c_str());
+  if (problems.empty()) {
+    std::cerr << "psyface: every stored per-frame table of the done sessions matches its checksum\n";
+    return;
+  }
+  std::cerr << "psyface: " << problems.size() << " stored per-frame tables unusable; psyface study run "
+            << g_opts.dir << " analyses those sessions again\n";
+  set_exit_status(1);
+}
+
 void export_cmd() {
   const auto s = study::export_study(g_opts.dir, g_opts.out, g_opts.journal);
   if (s.remeasured) std::cerr << "psyface: recomputed the measures of " << s.remeasured << " sessions (options changed)\n";
+  for (const auto& p : s.left_out)
+    std::cerr << "psyface: warning: " << p.session_id << ": " << p.problem << "; its measures are left out of the export\n";
   for (const auto& f : s.files) std::cerr << "psyface: wrote " << f << "\n";
-  std::cerr << "psyface: " << s.sessions_done << " sessions exported";
+  std::cerr << "psyface: " << s.sessions_done - static_cast<int>(s.left_out.size()) << " sessions exported";
   if (s.sessions_not_done) std::cerr << "; " << s.sessions_not_done << " not done (see psyface study status)";
   std::cerr << "\n";
+  if (!s.left_out.empty()) {
+    std::cerr << "psyface: export incomplete: " << s.left_out.size()
+              << " done sessions left out (stored per-frame table unusable; psyface study run analyses them again)\n";
+    set_exit_status(1);
+  }
 }
 
 Registrar reg([](CLI::App& app) {
@@ -214,6 +234,12 @@ Registrar reg([](CLI::App& app) {
   add_dir(status);
   add_journal(status);
   status->callback(status_cmd);
+
+  auto* verify = study->add_subcommand(
+      "verify", "Check every done session's stored per-frame table against its checksum (exit 1 if any is unusable)");
+  add_dir(verify);
+  add_journal(verify);
+  verify->callback(verify_cmd);
 
   auto* exp = study->add_subcommand("export", "Write tidy CSVs (sessions, windows, segments, data dictionary)");
   add_dir(exp);

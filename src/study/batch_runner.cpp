@@ -21,6 +21,8 @@
 #include "study/manifest.hpp"
 #include "study/study_db.hpp"
 #include "study/study_paths.hpp"
+#include "study/study_verify.hpp"
+#include "study/work_folders.hpp"
 #include "util/atomic_file.hpp"
 #include "util/sha256.hpp"
 
@@ -167,6 +169,7 @@ class Runner {
 
   StudyRunSummary run() {
     db_.sync_sessions(in_.manifest);
+    remove_abandoned_work_folders(dir_, db_, host_, pid_);
     add_rated_segments(db_, in_);
     plan_all();
     start_ = std::chrono::steady_clock::now();
@@ -199,14 +202,16 @@ class Runner {
       if (!jobs_.empty()) std::this_thread::sleep_for(std::chrono::duration<double>(o_.poll_sec));
     }
     report();
+    remove_abandoned_work_folders(dir_, db_, host_, pid_);  // e.g. of a dead host's run whose session is done now
     return summary_;
   }
 
  private:
   bool stale(const SessionState& s) const { return claim_is_stale(s, host_); }
 
-  // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed),
-  // sessions held by a live process counted elsewhere, the rest queued.
+  // ensures: done-and-unchanged sessions skipped (measures refreshed when their options changed), unless
+  // their stored table is missing or damaged; sessions held by a live process counted elsewhere; the rest
+  // queued.
   void plan_all() {
     std::vector<const StudySession*> sorted;
     for (const auto& s : in_.manifest.sessions) sorted.push_back(&s);
@@ -218,9 +223,12 @@ class Runner {
       Plan p = make_plan(*sorted[i], in_, o_);
       const auto state = db_.session(p.session->session_id);
       if (state && state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
-        if (state->measures_hash == p.measures_hash) {
+        // a power cut, a full disk or a copy gone wrong can leave a done row with an empty or missing table
+        const std::string damage = stored_table_problem(dir_, *state, false);
+        if (!damage.empty()) message(state->session_id + ": stored per-frame table unusable (" + damage + "); analysing again");
+        if (damage.empty() && state->measures_hash == p.measures_hash) {
           ++summary_.skipped;
-        } else if (!remeasure(*state, p)) {  // stored table missing or damaged: analyse again
+        } else if (!damage.empty() || !remeasure(*state, p)) {  // stored table missing or damaged: analyse again
           p.redo = true;
           bytes_pending_ += p.bytes;
           queue_.push_back(std::move(p));
@@ -240,19 +248,22 @@ class Runner {
     }
   }
 
-  // ensures: true when the measures were recomputed from the stored table; false (with a message) when
+  // ensures: true when the measures were recomputed from the stored table (and stored, unless another
+  // process analysed the session again meanwhile: its measures are newer); false (with a message) when
   // the table is missing, damaged or unreadable.
   bool remeasure(const SessionState& state, const Plan& p) {
     const fs::path gz = dir_ / state.frames_file;
+    bool stored = false;
     try {
       const std::string text = load_frames_table(gz, state.frames_sha256);
-      db_.store_measures(state.session_id, p.measures_hash, session_measures(text, gz.string(), in_, state.session_id));
+      stored = db_.store_measures(state.session_id, state.frames_sha256, p.measures_hash,
+                                  session_measures(text, gz.string(), in_, state.session_id));
     } catch (const Error& e) {
       if (e.code() != ErrorCode::Input) throw;
       message(state.session_id + ": stored per-frame table unusable (" + e.what() + "); analysing again");
       return false;
     }
-    ++summary_.remeasured;
+    summary_.remeasured += stored;
     return true;
   }
 
@@ -277,17 +288,18 @@ class Runner {
       job.run_id = db_.claim(id, state->claim_token, {new_token(), host_, pid_, unix_now() + o_.lease_sec},
                              p.options_hash, p.options_json);
       if (job.run_id == 0) continue;
-      const std::string name = session_file_name(id);
-      job.tmp = dir_ / "tmp" / (name + "." + std::to_string(pid_));
-      job.log = dir_ / "logs" / (name + ".log");
-      fs::remove_all(job.tmp);
-      fs::create_directories(job.tmp);
-      fs::create_directories(job.log.parent_path());
-      job.started = std::chrono::steady_clock::now();
       job.plan = std::move(p);
+      // whatever goes wrong from here on (a folder that cannot be made, a fork that fails) fails this
+      // session only
       try {
+        job.tmp = dir_ / "tmp" / work_folder_name(id, host_, pid_);
+        job.log = dir_ / "logs" / (session_file_name(id) + ".log");
+        fs::remove_all(job.tmp);
+        fs::create_directories(job.tmp);
+        fs::create_directories(job.log.parent_path());
+        job.started = std::chrono::steady_clock::now();
         job.pid = spawn_child(o_.psyface_exe, child_args(*job.plan.session, o_, job.tmp), job.log);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
         fail(job, 70, e.what(), "", 0);
         return;
       }
@@ -298,7 +310,8 @@ class Runner {
 
   // Another process took the session over after this run's lease ran out: its result stands, ours is dropped.
   void lost_claim(const Job& job) {
-    fs::remove_all(job.tmp);
+    std::error_code ec;
+    fs::remove_all(job.tmp, ec);
     ++summary_.elsewhere, ++progress_.elsewhere;
     message(job.plan.session->session_id + ": taken over by another process (lease expired); this run's result dropped");
   }
@@ -306,7 +319,8 @@ class Runner {
   void fail(const Job& job, int exit_code, const std::string& error, const std::string& warnings, double sec) {
     const std::string& id = job.plan.session->session_id;
     if (!db_.finish_failed(id, job.run_id, exit_code, error, warnings, sec)) return lost_claim(job);
-    fs::remove_all(job.tmp);
+    std::error_code ec;
+    fs::remove_all(job.tmp, ec);
     ++summary_.failed, ++progress_.failed;
     summary_.failures.emplace_back(id, error);
     message(id + ": failed: " + error);
@@ -337,9 +351,12 @@ class Runner {
       out.options_json = job.plan.options_json;
       out.analyse_sec = child_sec;  // claim to child exit: start-up, decoding, models
       out.frames_file = "frames/" + name + ".frames.csv.gz";
-      out.frames_sha256 = store_frames_table(csv, dir_ / out.frames_file);
+      // stored in the work folder first (synced), moved into frames/ only while the claim is confirmed
+      const fs::path staged_gz = job.tmp / "store" / "frames.csv.gz", staged_json = job.tmp / "store" / "analysis.json";
+      out.frames_sha256 = store_frames_table(csv, staged_gz);
       const std::string sidecar_text = util::read_file(sidecar);
-      util::write_file_atomic(dir_ / "frames" / (name + ".analysis.json"), sidecar_text);
+      util::write_file_atomic(staged_json, sidecar_text);
+      fs::create_directories(dir_ / "frames");
       const auto j = nlohmann::json::parse(sidecar_text);
       out.duration_sec = j.at("video").value("duration_sec", 0.0);
       for (const auto& m : j.at("models")) out.model_checksums += m.value("name", "") + ":" + m.value("sha256", "") + ";";
@@ -347,9 +364,14 @@ class Runner {
       const auto rows = session_measures(util::read_file(csv), csv.string(), in_, s.session_id);
       // measures_sec: everything after the child ended (storing the table, sidecar, measures)
       const double measures_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - exited).count();
-      if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec))
+      const auto publish = [&] {
+        util::rename_durable(staged_json, dir_ / "frames" / (name + ".analysis.json"));
+        util::rename_durable(staged_gz, dir_ / out.frames_file);
+      };
+      if (!db_.finish_done(s.session_id, job.run_id, out, job.plan.measures_hash, rows, measures_sec, publish))
         return lost_claim(job);
-      fs::remove_all(job.tmp);
+      std::error_code ec;
+      fs::remove_all(job.tmp, ec);
       ++summary_.analysed, ++progress_.done;
       progress_.video_hours_done += out.duration_sec / 3600;
       message(s.session_id + ": done");
@@ -363,7 +385,8 @@ class Runner {
       ::kill(job.pid, SIGKILL);
       wait_child(job.pid);
       db_.release(job.plan.session->session_id, job.run_id);
-      fs::remove_all(job.tmp);
+      std::error_code ec;
+      fs::remove_all(job.tmp, ec);
     }
     jobs_.clear();
     queue_.clear();
@@ -411,7 +434,7 @@ StudyRunSummary run_study(const fs::path& dir, const StudyRunOptions& options, c
 
 int check_study(const fs::path& dir) { return static_cast<int>(read_inputs(dir).manifest.sessions.size()); }
 
-int refresh_measures(const fs::path& dir, const std::string& journal) {
+int refresh_measures(const fs::path& dir, const std::string& journal, std::vector<StoredTableProblem>* unusable) {
   StudyInputs in = read_inputs(dir, /*require_videos=*/false);  // only done sessions, from frames/
   StudyDb db(dir / "study.sqlite", false, journal);
   add_rated_segments(db, in);
@@ -421,9 +444,16 @@ int refresh_measures(const fs::path& dir, const std::string& journal) {
     const std::string hash = measures_hash(in, state.session_id);
     if (state.measures_hash == hash) continue;
     const fs::path gz = dir / state.frames_file;
-    db.store_measures(state.session_id, hash,
-                      session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id));
-    ++n;
+    std::vector<measures::RoleWindowMeasures> rows;
+    try {
+      rows = session_measures(load_frames_table(gz, state.frames_sha256), gz.string(), in, state.session_id);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Input || !unusable) throw;
+      unusable->push_back({state.session_id, state.frames_file, e.what()});
+      continue;
+    }
+    // not stored when the session was analysed again since the list was read: its measures are newer
+    n += db.store_measures(state.session_id, state.frames_sha256, hash, rows);
   }
   return n;
 }

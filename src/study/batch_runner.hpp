@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "study/study_verify.hpp"
+
 namespace psyface::study {
 
 struct StudyRunOptions {
@@ -66,7 +68,12 @@ StudyRunSummary run_study(const std::filesystem::path& dir, const StudyRunOption
 int check_study(const std::filesystem::path& dir);
 
 // Recomputes the measures of every done session whose measure options changed (no video decoded).
+// Each session's measures are stored only while it is still done with the table they came from (a
+// re-analysis beside the refresh keeps its newer measures).
 // Returns the number of sessions recomputed. Part of run_study; also used by `study export`.
-int refresh_measures(const std::filesystem::path& dir, const std::string& journal = "");
+// throws: Error(Input) for a stored table that is missing, damaged or unreadable, unless `unusable` is
+//         given: then such sessions are listed there (measures untouched) and the others recomputed.
+int refresh_measures(const std::filesystem::path& dir, const std::string& journal = "",
+                     std::vector<StoredTableProblem>* unusable = nullptr);
 
 }  // namespace psyface::study

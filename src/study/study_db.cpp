@@ -132,7 +132,9 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
   // cannot put a study on a network filesystem back into WAL); a new study starts in WAL.
   if (!journal.empty()) db_.set_journal_mode(journal);
   else if (make) db_.set_journal_mode("wal");
-  db_.exec("PRAGMA synchronous=NORMAL");
+  // FULL: a commit is on disk when it returns, so what a run reported survives a power cut (in WAL,
+  // NORMAL may lose the last commits); the stored files are synced before their row says done.
+  db_.exec("PRAGMA synchronous=FULL");
   if (make) create_schema();
 }
 
@@ -284,7 +286,7 @@ bool StudyDb::lose_claim(Transaction& t, int64_t run_id) {
 
 bool StudyDb::finish_done(const std::string& id, int64_t run_id, const AnalysisOutcome& o,
                           const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
-                          double measures_sec) {
+                          double measures_sec, const std::function<void()>& publish) {
   Transaction t(db_);
   Statement s(db_, R"(UPDATE sessions SET status='done', fingerprint=?, options_hash=?, measures_hash=?, frames_file=?,
                       frames_sha256=?, duration_sec=?, error=NULL, warnings=?, claim_token=NULL, claim_host=NULL,
@@ -292,6 +294,7 @@ bool StudyDb::finish_done(const std::string& id, int64_t run_id, const AnalysisO
   s.bind(1, o.fingerprint).bind(2, o.options_hash).bind(3, measures_hash).bind(4, o.frames_file).bind(5, o.frames_sha256);
   s.bind(6, o.duration_sec).bind(7, o.warnings).bind(8, id).bind(9, run_id).run();
   if (db_.changes() != 1) return lose_claim(t, run_id);
+  if (publish) publish();  // still holding the write lock: no other run can take the session meanwhile
   write_measures(db_, id, rows);
   Statement r(db_, R"(UPDATE runs SET status='done', finished_at=?, analyse_sec=?, measures_sec=?, exit_code=0,
                       model_checksums=?, warnings=? WHERE run_id=?)");
@@ -326,13 +329,15 @@ void StudyDb::release(const std::string& id, int64_t run_id) {
   t.commit();
 }
 
-void StudyDb::store_measures(const std::string& id, const std::string& measures_hash,
+bool StudyDb::store_measures(const std::string& id, const std::string& frames_sha256, const std::string& measures_hash,
                              const std::vector<measures::RoleWindowMeasures>& rows) {
   Transaction t(db_);
+  Statement s(db_, "UPDATE sessions SET measures_hash=? WHERE session_id=? AND status='done' AND frames_sha256=?");
+  s.bind(1, measures_hash).bind(2, id).bind(3, frames_sha256).run();
+  if (db_.changes() != 1) return false;  // analysed again (or no longer done) since the table was read
   write_measures(db_, id, rows);
-  Statement s(db_, "UPDATE sessions SET measures_hash=? WHERE session_id=?");
-  s.bind(1, measures_hash).bind(2, id).run();
   t.commit();
+  return true;
 }
 
 void StudyDb::renew_leases(const std::string& host, int64_t pid, double lease_until) {

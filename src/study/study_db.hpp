@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,15 +73,20 @@ class StudyDb {
   // Completes a claimed session: analysis facts, its measures and the run row, in one transaction.
   // finish_done / finish_failed return false (and write only the run row, as interrupted) when the session is no
   // longer held by run_id: its lease ran out and another process took it over.
+  // publish: called inside the transaction once the claim is confirmed, before the commit (it moves the
+  // run's files into frames/, so a run that lost its claim never replaces the new owner's files); when it
+  // throws, nothing is committed.
   bool finish_done(const std::string& session_id, int64_t run_id, const AnalysisOutcome& outcome,
                    const std::string& measures_hash, const std::vector<measures::RoleWindowMeasures>& rows,
-                   double measures_sec);
+                   double measures_sec, const std::function<void()>& publish = {});
   bool finish_failed(const std::string& session_id, int64_t run_id, int exit_code, const std::string& error,
                      const std::string& warnings, double analyse_sec);
   // Gives a claimed session back (this process is stopping): status pending, the run interrupted.
   void release(const std::string& session_id, int64_t run_id);
-  // Replaces a done session's measures (measure options changed).
-  void store_measures(const std::string& session_id, const std::string& measures_hash,
+  // Replaces a done session's measures (measure options changed), in one transaction, only when the
+  // session is still done with the stored table `frames_sha256` the measures were computed from.
+  // ensures: false (nothing written) when it was analysed again meanwhile (its measures are newer).
+  bool store_measures(const std::string& session_id, const std::string& frames_sha256, const std::string& measures_hash,
                       const std::vector<measures::RoleWindowMeasures>& rows);
   // Extends the lease of every session this process holds.
   void renew_leases(const std::string& host, int64_t pid, double lease_until);

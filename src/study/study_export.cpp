@@ -24,10 +24,14 @@ bool is_real_column(const std::string& name) {
   return (m >= 0 && measures::measure_catalog()[m].type == "real") || name == "start_sec" || name == "end_sec";
 }
 
-// One export table from a view, rows in `order`. Real columns (by name, not by the stored value's type)
-// get 9 significant digits; NULL is NA.
-std::string view_csv(SqliteDb& db, const std::string& view, const std::string& order) {
-  Statement q(db, "SELECT * FROM " + view + " ORDER BY " + order);
+// One export table from a view, rows in `order`, without the sessions of `left_out`. Real columns (by
+// name, not by the stored value's type) get 9 significant digits; NULL is NA.
+std::string view_csv(SqliteDb& db, const std::string& view, const std::string& order,
+                     const std::vector<StoredTableProblem>& left_out = {}) {
+  std::string where;
+  for (size_t i = 0; i < left_out.size(); ++i) where += i ? ",?" : " WHERE session_id NOT IN (?";
+  Statement q(db, "SELECT * FROM " + view + where + (where.empty() ? "" : ")") + " ORDER BY " + order);
+  for (size_t i = 0; i < left_out.size(); ++i) q.bind(static_cast<int>(i + 1), left_out[i].session_id);
   std::ostringstream out;
   const int n = q.columns();
   std::vector<bool> real(n);
@@ -126,7 +130,7 @@ ExportSummary export_study(const fs::path& dir, const fs::path& out_dir, const s
   const fs::path db_file = dir / "study.sqlite";
   if (!fs::exists(db_file)) throw Error(ErrorCode::Input, db_file.string() + " not found: run 'psyface study run' first");
   ExportSummary s;
-  s.remeasured = refresh_measures(dir, journal);
+  s.remeasured = refresh_measures(dir, journal, &s.left_out);
   StudyDb db(db_file, false, journal);
   s.folder = out_dir.empty() ? dir / "export" : out_dir;
   fs::create_directories(s.folder);
@@ -135,9 +139,9 @@ ExportSummary export_study(const fs::path& dir, const fs::path& out_dir, const s
     s.files.push_back((s.folder / name).string());
   };
   SqliteDb& raw = db.raw();
-  write("sessions.csv", view_csv(raw, "export_sessions", "session_id, role"));
-  write("windows.csv", view_csv(raw, "export_windows", "session_id, role, window_kind, window_index"));
-  write("segments.csv", view_csv(raw, "export_segments", "session_id, role, start_sec, end_sec, segment_label"));
+  write("sessions.csv", view_csv(raw, "export_sessions", "session_id, role", s.left_out));
+  write("windows.csv", view_csv(raw, "export_windows", "session_id, role, window_kind, window_index", s.left_out));
+  write("segments.csv", view_csv(raw, "export_segments", "session_id, role, start_sec, end_sec, segment_label", s.left_out));
   std::vector<std::string> free_columns;
   write("session_info.csv", session_info(raw, free_columns));
   write("data_dictionary.csv", dictionary(raw, free_columns));

@@ -7,17 +7,22 @@
 #include <string>
 #include <vector>
 
+#include "study/study_verify.hpp"
+
 namespace psyface::study {
 
 struct ExportSummary {
   std::filesystem::path folder;
   int sessions_done = 0, sessions_not_done = 0;
   int remeasured = 0;
+  std::vector<StoredTableProblem> left_out;  // done sessions whose measures had to be recomputed from an
+                                             // unusable stored table: no measure rows exported
   std::vector<std::string> files;  // written, in order
 };
 
 // Writes out_dir/{sessions,windows,segments,session_info,data_dictionary}.csv (default out_dir:
-// DIR/export). Measures whose options changed are recomputed first (no video decoded).
+// DIR/export). Measures whose options changed are recomputed first (no video decoded); a session whose
+// stored table cannot be read then is listed in left_out and its rows are left out, the others exported.
 // throws: Error(Input) without a study database; Error(Output) when a file cannot be written.
 ExportSummary export_study(const std::filesystem::path& dir, const std::filesystem::path& out_dir,
                            const std::string& journal = "");

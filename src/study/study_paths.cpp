@@ -13,6 +13,10 @@ std::string session_file_name(const std::string& id) {
     out += ok ? c : '_';
     changed = changed || !ok;
   }
+  if (out.size() > kMaxSessionNameChars) {  // long ids: cut, and the hash keeps them apart
+    out.resize(kMaxSessionNameChars);
+    changed = true;
+  }
   return changed ? out + "-" + util::sha256_bytes(id).substr(0, 8) : out;
 }
 

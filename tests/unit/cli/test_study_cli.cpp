@@ -1,6 +1,6 @@
 // psyface study end to end on a six-session study made from the dev videos: bad sessions reported,
-// SIGKILL + rerun and parallel shards give byte-identical exports, option changes redo exactly what
-// they affect, a bad sessions.csv changes nothing.
+// SIGKILL + rerun (leaving no work folder behind) and parallel shards give byte-identical exports, option
+// changes redo exactly what they affect, a bad sessions.csv changes nothing.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -65,7 +65,7 @@ Reference reference_run() {
 }
 
 TEST(StudyCli, HelpOnEveryStudyCommand) {
-  for (const char* c : {"study", "study init", "study run", "study status", "study export"}) {
+  for (const char* c : {"study", "study init", "study run", "study status", "study verify", "study export"}) {
     const auto r = run(std::string(c) + " --help");
     EXPECT_EQ(r.exit_code, 0) << c;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << c;
@@ -163,6 +163,10 @@ TEST(StudyCli, KilledRunResumesToIdenticalExports) {
   EXPECT_NE(rerun.err.find(std::to_string(done_before) + " unchanged"), std::string::npos) << rerun.err;
   ASSERT_EQ(run("study export " + killed.string()).exit_code, 0);
   EXPECT_EQ(read_exports(killed), ref.exports);
+  // the killed run's work folders are gone: its pid is dead, and its sessions are done or failed now
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(killed / "tmp")) left.push_back(e.path().filename().string());
+  EXPECT_TRUE(left.empty()) << left.size() << " left, e.g. tmp/" << (left.empty() ? "" : left[0]);
   // no session analysed twice: one successful run each, and the sessions done before the kill got no new run
   EXPECT_EQ(query_int(killed, "SELECT count(*) FROM (SELECT session_id FROM runs WHERE status='done' "
                               "GROUP BY session_id HAVING count(*) > 1)"),

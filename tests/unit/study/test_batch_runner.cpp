@@ -1,0 +1,161 @@
+// study run's integrity rules on a study analysed by a stand-in analyzer (fake_analyzer.hpp): a run whose
+// claim was taken over leaves the new owner's files alone, a long session id is analysed and stops no
+// other session, a damaged or missing stored table is analysed again, work folders of dead runs go.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "fake_analyzer.hpp"
+#include "study/child_process.hpp"
+#include "study/frames_store.hpp"
+#include "study/study_db.hpp"
+#include "util/atomic_file.hpp"
+#include "util/sha256.hpp"
+
+using namespace psyface;
+using namespace psyface::study;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool any_has(const std::vector<std::string>& lines, const std::string& part) {
+  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  return all;
+}
+
+}  // namespace
+
+// Issue 15 item 2: a runner stopped (SIGSTOP, a suspended laptop) past its lease; a second run took the
+// session over and finished it; then the first one's analysis ends. It used to store its table under the
+// final name before finding out it had lost the claim, so the database's checksum no longer matched the
+// file and every export failed. The takeover is done here, while the first run's analysis is held, by
+// the same database calls a second runner makes.
+TEST(StudyRun, ARunTakenOverLeavesTheNewOwnersFilesAlone) {
+  test::FakeStudy s("takeover", {"S1"});
+  s.write("hold", "");
+  s.write("owner.frames.csv", test::fake_frames_table(6, 0.2));
+  std::string owner_sha;
+  bool taken = false;
+  std::vector<std::string> messages;
+  StudyRunCallbacks cb;
+  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
+  cb.on_progress = [&](const StudyProgress& p) {
+    if (taken || p.running != 1) return;
+    taken = true;
+    StudyDb db(s.dir() / "study.sqlite", false);
+    const auto st = db.session("S1");
+    ASSERT_TRUE(st);
+    const int64_t run = db.claim("S1", st->claim_token, {"owner-token", "other-host", 4242, unix_now() + 600}, "oh", "{}");
+    ASSERT_GT(run, 0);
+    AnalysisOutcome out;
+    out.fingerprint = "owner";
+    out.options_hash = "oh";
+    out.options_json = "{}";
+    out.frames_file = "frames/S1.frames.csv.gz";
+    out.frames_sha256 = owner_sha = store_frames_table(s.dir() / "owner.frames.csv", s.dir() / out.frames_file);
+    ASSERT_TRUE(db.finish_done("S1", run, out, "owner-measures", {}, 0));
+    s.write("go", "");
+  };
+  const auto sum = run_study(s.dir(), s.options(), cb);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(sum.analysed, 0);
+  EXPECT_EQ(sum.elsewhere, 1);
+  EXPECT_TRUE(any_has(messages, "S1: taken over by another process")) << joined(messages);
+  StudyDb db(s.dir() / "study.sqlite", false);
+  const auto st = db.session("S1");
+  EXPECT_EQ(st->status, "done");
+  EXPECT_EQ(st->fingerprint, "owner");
+  EXPECT_EQ(st->frames_sha256, owner_sha);
+  const fs::path gz = s.dir() / "frames/S1.frames.csv.gz";
+  EXPECT_EQ(util::sha256_bytes(util::read_file(gz)), owner_sha) << "the dropped run replaced the owner's table";
+  EXPECT_EQ(load_frames_table(gz, st->frames_sha256), test::fake_frames_table(6, 0.2));
+  EXPECT_FALSE(fs::exists(s.dir() / "frames/S1.analysis.json")) << "the dropped run stored its sidecar";
+}
+
+// Issue 15 item 5: a session id of 300 characters made "File name too long" escape the run, leaving the
+// session running and the others pending, on every rerun.
+TEST(StudyRun, ALongSessionIdIsAnalysedAndStopsNoOther) {
+  const std::string long_id = "P01-" + std::string(300, 'x');
+  test::FakeStudy s("long-id", {long_id, "S2", "S3"});
+  StudyRunSummary sum;
+  try {
+    sum = run_study(s.dir(), s.options(2));
+  } catch (const std::exception& e) {
+    FAIL() << "run_study threw: " << e.what();
+  }
+  EXPECT_EQ(sum.analysed, 3);
+  EXPECT_EQ(sum.failed, 0);
+  StudyDb db(s.dir() / "study.sqlite", false);
+  for (const auto& st : db.sessions()) {
+    EXPECT_EQ(st.status, "done") << st.session_id.substr(0, 10) << ": " << st.error;
+    EXPECT_LE(fs::path(st.frames_file).filename().string().size(), 200u);
+    EXPECT_NO_THROW(load_frames_table(s.dir() / st.frames_file, st.frames_sha256));
+  }
+}
+
+// Issue 15 item 8: after a power cut a done row can point to an empty or missing table; study run used
+// to skip such a session as unchanged.
+TEST(StudyRun, AnEmptyOrMissingStoredTableIsAnalysedAgain) {
+  test::FakeStudy s("damaged", {"S1", "S2", "S3"});
+  ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
+  std::ofstream(s.dir() / "frames/S1.frames.csv.gz", std::ios::trunc).close();  // empty, as after a power cut
+  fs::remove(s.dir() / "frames/S2.frames.csv.gz");
+  std::vector<std::string> messages;
+  StudyRunCallbacks cb;
+  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
+  const auto sum = run_study(s.dir(), s.options(), cb);
+  EXPECT_EQ(sum.analysed, 2);
+  EXPECT_EQ(sum.skipped, 1);
+  EXPECT_TRUE(any_has(messages, "S1: stored per-frame table")) << joined(messages);
+  EXPECT_TRUE(any_has(messages, "S2: stored per-frame table")) << joined(messages);
+  StudyDb db(s.dir() / "study.sqlite", false);
+  for (const auto& st : db.sessions())
+    EXPECT_NO_THROW(load_frames_table(s.dir() / st.frames_file, st.frames_sha256)) << st.session_id;
+}
+
+// Issue 15 item 8: commits reach the disk before a result is reported done (WAL with synchronous=NORMAL
+// can lose the last commits in a power cut).
+TEST(StudyDatabase, CommitsAreSynchronousFull) {
+  test::TempStudy s("sync");
+  StudyDb db(s.dir() / "study.sqlite", true);
+  EXPECT_EQ(db.raw().query_int("PRAGMA synchronous"), 2);  // FULL
+}
+
+// Issue 15 item 9: work folders tmp/<session>+<host>+<pid> of runs that were killed stayed forever. A
+// folder goes when its owner is known dead (this host, pid gone) or its session is done or claimed by
+// another run; a folder of a live run on another host stays.
+TEST(StudyRun, WorkFoldersOfDeadOrSupersededRunsAreRemoved) {
+  test::FakeStudy s("workdirs", {"S1", "S2", "S3"});
+  {
+    StudyDb db(s.dir() / "study.sqlite", true);
+    db.sync_sessions(read_sessions_csv(s.dir()));
+    ASSERT_GT(db.claim("S3", "", {"live", "other-host", 99, unix_now() + 600}, "oh", "{}"), 0);
+  }
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const std::string here = host_name();
+  // S1: a dead run of this host; S2: done by this run; S9: not in the study, a dead run of this host
+  const std::vector<std::string> gone = {"S1+" + here + "+" + std::to_string(dead), "S2+other-host+77",
+                                         "S9+" + here + "+" + std::to_string(dead)};
+  // S3: held by its live owner; S8: unknown to this study, on a host whose processes cannot be seen
+  const std::vector<std::string> kept = {"S3+other-host+99", "S8+other-host+5"};
+  for (const auto& f : gone) s.write("tmp/" + f + "/v.frames.csv", "frame\n");
+  for (const auto& f : kept) s.write("tmp/" + f + "/v.frames.csv", "frame\n");
+  const auto sum = run_study(s.dir(), s.options());
+  EXPECT_EQ(sum.analysed, 2);
+  EXPECT_EQ(sum.elsewhere, 1);
+  for (const auto& f : gone) EXPECT_FALSE(fs::exists(s.dir() / "tmp" / f)) << f;
+  for (const auto& f : kept) EXPECT_TRUE(fs::exists(s.dir() / "tmp" / f)) << f;
+  int left = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(s.dir() / "tmp")) ++left;
+  EXPECT_EQ(left, 2);
+}
