@@ -9,6 +9,7 @@
 #include "stats/outcome_analysis.hpp"
 #include "stats/stats_source.hpp"
 #include "stats/study_database.hpp"
+#include "stats/study_import.hpp"
 
 namespace psyface::cli {
 namespace {
@@ -17,7 +18,7 @@ struct StatsCliOptions {
   std::vector<std::string> ratings, sessions;
   std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats", study_dir;
   std::string journal;  // "": keep the study's journal mode
-  bool lower_is_better = false, quiet = false;
+  bool lower_is_better = false, higher_is_better = false, replace = false, quiet = false;
   stats::AgreementOptions agreement;
 };
 
@@ -51,8 +52,18 @@ std::unique_ptr<stats::StatsSource> make_source() {
 
 stats::MeasureSelection selection() { return {split_list(g_opts.measures), g_opts.role}; }
 
-void finish(const stats::StatsReport& report) {
+// --lower-is-better / --higher-is-better; nullopt when neither is given.
+std::optional<bool> requested_direction() {
+  if (g_opts.lower_is_better) return true;
+  if (g_opts.higher_is_better) return false;
+  return std::nullopt;
+}
+
+// Writes the report with the source's warnings, which are printed even with --quiet.
+void finish(stats::StatsReport report, const stats::StatsSource& source) {
+  report.warnings = source.warnings();
   stats::write_stats_report(g_opts.out_dir, report);
+  for (const auto& w : report.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
   if (!g_opts.quiet)
     for (const auto& n : report.notes) std::cerr << "psyface: note: " << n << "\n";
   std::cerr << "psyface: wrote " << report.tables.size() << " tables (CSV and Markdown), " << report.command
@@ -63,34 +74,41 @@ void run_agreement() {
   const auto source = make_source();
   const auto ratings = source->ratings();
   const auto segments = source->segment_measures(selection());
-  finish(stats::run_agreement(ratings, segments, g_opts.agreement));
+  finish(stats::run_agreement(ratings, segments, g_opts.agreement), *source);
 }
 
 void run_outcomes() {
   const auto source = make_source();
   const auto outcomes = source->outcomes();
   const auto sessions = source->session_measures(selection());
-  stats::OutcomeOptions o;
-  o.lower_is_better = g_opts.lower_is_better || source->outcome_lower_is_better().value_or(false);
-  finish(stats::run_outcomes(outcomes, sessions, o));
+  const auto o = stats::outcome_direction(requested_direction(), source->outcome_lower_is_better());
+  std::cerr << "psyface: direction of improvement: " << stats::direction_text(o.lower_is_better) << ", from "
+            << o.direction_source << "\n";
+  finish(stats::run_outcomes(outcomes, sessions, o), *source);
+}
+
+void print_import(const stats::ImportSummary& sum, const std::string& what) {
+  for (const auto& n : sum.notes) std::cerr << "psyface: note: " << n << "\n";
+  std::cerr << "psyface: imported " << sum.rows << " " << what << " into " << g_opts.study_dir << ": " << sum.added
+            << " added, " << sum.changed << " changed, " << sum.unchanged << " unchanged, " << sum.removed
+            << " removed" << (g_opts.replace ? " (--replace)" : "") << "\n";
 }
 
 void run_import_ratings() {
   stats::CsvStatsSource files({std::vector<std::filesystem::path>(g_opts.ratings.begin(), g_opts.ratings.end()), eaf_tiers(),
                                {}, {}, {}});
   const auto ratings = files.ratings();  // every file validated before anything is written
-  const auto sum = stats::import_ratings(g_opts.study_dir, ratings, g_opts.journal);
-  std::cerr << "psyface: imported " << sum.rows << " ratings into " << g_opts.study_dir << " (" << sum.replaced
-            << " replaced rows with the same session, times and rater); measures of the rated segments "
-            << "recomputed for " << sum.remeasured << " sessions\n";
+  const auto sum = stats::import_ratings(g_opts.study_dir, ratings, g_opts.replace, g_opts.journal);
+  print_import(sum, "ratings");
+  std::cerr << "psyface: measures of the rated segments recomputed for " << sum.remeasured << " sessions\n";
 }
 
 void run_import_outcomes() {
   stats::CsvStatsSource files({{}, {}, g_opts.outcomes, {}, {}});
-  const auto sum = stats::import_outcomes(g_opts.study_dir, files.outcomes(), g_opts.lower_is_better, g_opts.journal);
-  for (const auto& n : sum.notes) std::cerr << "psyface: note: " << n << "\n";
-  std::cerr << "psyface: imported " << sum.rows << " outcomes into " << g_opts.study_dir << " (" << sum.replaced
-            << " replaced); outcome_lower_is_better = " << (g_opts.lower_is_better ? 1 : 0) << "\n";
+  const auto sum =
+      stats::import_outcomes(g_opts.study_dir, files.outcomes(), {requested_direction(), g_opts.replace}, g_opts.journal);
+  print_import(sum, "outcomes");
+  std::cerr << "psyface: direction of improvement: " << sum.direction_note << "\n";
 }
 
 void add_journal(CLI::App* cmd) {
@@ -98,6 +116,12 @@ void add_journal(CLI::App* cmd) {
                   "With --study: switch the SQLite journal to wal or delete (network filesystems), as for psyface "
                   "study (default: keep the study's)")
       ->check(CLI::IsMember({"wal", "delete"}));
+}
+
+void add_direction(CLI::App* cmd, const std::string& lower_help) {
+  auto* lower = cmd->add_flag("--lower-is-better", g_opts.lower_is_better, lower_help);
+  cmd->add_flag("--higher-is-better", g_opts.higher_is_better, "Higher outcome scores are better: improvement = post - pre")
+      ->excludes(lower);
 }
 
 void add_common(CLI::App* cmd) {
@@ -130,7 +154,9 @@ Registrar reg([](CLI::App& app) {
   ag->add_option("--eaf-tiers", o.eaf_tiers,
                  "ELAN tier names: mode=NAME,peak=NAME,emotion=NAME (default: \"CEAS mode\", \"CEAS peak\", "
                  "\"primary emotion\"; a tier NAME@RATER names its rater)");
-  ag->add_option("--eaf-session", o.eaf_session, "session_id of the .eaf ratings (default: the file name without .eaf)");
+  ag->add_option("--eaf-session", o.eaf_session,
+                 "session_id of the ratings of the one .eaf file given (default: the file name without .eaf; refused "
+                 "with more than one .eaf)");
   ag->add_option("--time-tolerance", o.agreement.time_tolerance_sec,
                  "Seconds by which a rated segment's ends may differ from the measure row's")
       ->capture_default_str();
@@ -149,9 +175,8 @@ Registrar reg([](CLI::App& app) {
                  "Session measures: sessions.csv and/or windows.csv (window_kind first/rest give the first-N-minutes "
                  "and rest parts; fixed windows are ignored); repeatable")
       ->excludes(oc_study);
-  oc->add_flag("--lower-is-better", o.lower_is_better,
-               "Lower outcome scores are better: improvement = pre - post (with --study: also when the study's "
-               "setting outcome_lower_is_better is 1)");
+  add_direction(oc, "Lower outcome scores are better: improvement = pre - post (default: higher is better; with "
+                    "--study the study's direction, which these flags may only confirm)");
   add_common(oc);
   oc->callback(run_outcomes);
 
@@ -161,14 +186,22 @@ Registrar reg([](CLI::App& app) {
   ir->add_option("--study", o.study_dir, "Study folder (with study.sqlite, made by psyface study run)")->required();
   ir->add_option("FILES", o.ratings, "ratings.csv and/or .eaf files")->required();
   ir->add_option("--eaf-tiers", o.eaf_tiers, "ELAN tier names: mode=NAME,peak=NAME,emotion=NAME");
-  ir->add_option("--eaf-session", o.eaf_session, "session_id of the .eaf ratings (default: the file name without .eaf)");
+  ir->add_option("--eaf-session", o.eaf_session,
+                 "session_id of the ratings of the one .eaf file given (default: the file name without .eaf; refused "
+                 "with more than one .eaf)");
+  ir->add_flag("--replace", o.replace,
+               "Replace every rating of the sessions in FILES (all raters) by the files' ratings; default: add or "
+               "update by session, times and rater and keep the others");
   add_journal(ir);
   ir->callback(run_import_ratings);
   auto* io = im->add_subcommand("outcomes", "Import outcomes.csv into the study's outcomes table (all or nothing)");
   io->add_option("--study", o.study_dir, "Study folder (with study.sqlite, made by psyface study run)")->required();
   io->add_option("FILE", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->required();
-  io->add_flag("--lower-is-better", o.lower_is_better,
-               "Lower outcome scores are better (stored as the setting outcome_lower_is_better)");
+  add_direction(io, "Lower outcome scores are better (stored as the study's setting outcome_lower_is_better; "
+                    "default: keep the study's direction, higher is better for a new one)");
+  io->add_flag("--replace", o.replace,
+               "FILE replaces the study's outcomes as a whole (patients not in it are removed); default: add or "
+               "update by patient and keep the others");
   add_journal(io);
   io->callback(run_import_outcomes);
 });

@@ -11,6 +11,7 @@
 #include "cli/cli_common.hpp"
 #include "cli/commands.hpp"
 #include "psyface/error.hpp"
+#include "study/analysis_options.hpp"
 #include "study/batch_runner.hpp"
 #include "study/manifest.hpp"
 #include "study/study_export.hpp"
@@ -171,6 +172,8 @@ void status_cmd() {
   }
   std::printf("%zu sessions: %d done, %d failed, %d pending, %d running\n", lines.size(), counts["done"],
               counts["failed"], counts["pending"], counts["running"]);
+  if (const auto w = study::study_options_warning(g_opts.dir, g_opts.journal); !w.empty())
+    std::printf("WARNING: %s\n", w.c_str());
   if (counts["failed"]) set_exit_status(1);
 }
 
@@ -195,6 +198,7 @@ void export_cmd() {
   std::cerr << "psyface: " << s.sessions_done - static_cast<int>(s.left_out.size()) << " sessions exported";
   if (s.sessions_not_done) std::cerr << "; " << s.sessions_not_done << " not done (see psyface study status)";
   std::cerr << "\n";
+  if (!s.options_warning.empty()) std::cerr << "psyface: WARNING: " << s.options_warning << "\n";
   if (!s.left_out.empty()) {
     std::cerr << "psyface: export incomplete: " << s.left_out.size()
               << " done sessions left out (stored per-frame table unusable; psyface study run analyses them again)\n";

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "psyface/error.hpp"
 #include "stats/median_split.hpp"
 #include "stats/stat_rows.hpp"
 
@@ -29,6 +30,21 @@ std::string ids(const std::vector<std::string>& v) {
 }
 
 }  // namespace
+
+std::string direction_text(bool lower_is_better) {
+  return lower_is_better ? "lower is better (improvement = pre - post)" : "higher is better (improvement = post - pre)";
+}
+
+OutcomeOptions outcome_direction(std::optional<bool> requested, std::optional<bool> study_setting) {
+  auto flag = [](bool lower) { return std::string(lower ? "--lower-is-better" : "--higher-is-better"); };
+  if (study_setting && requested && *study_setting != *requested)
+    throw Error(ErrorCode::Usage, "the study's direction of improvement is " + direction_text(*study_setting) + "; " +
+                                      flag(*requested) + " contradicts it (change it for the study with psyface "
+                                      "stats import outcomes " + flag(*requested) + " --study DIR FILE)");
+  if (study_setting) return {*study_setting, "the study's setting (psyface stats import outcomes)"};
+  if (requested) return {*requested, flag(*requested)};
+  return {false, "the default (--lower-is-better for scales where lower scores are better)"};
+}
 
 StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const MeasureTable& t, const OutcomeOptions& o) {
   StatsReport rep;
@@ -94,12 +110,14 @@ StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const Measu
   const std::string split_text = "improvers (improvement > median " + std::to_string(split.median) +
                                  ") minus non-improvers (ties at the median count as non-improvers: " +
                                  std::to_string(split.n_at_median) + " patients at the median)";
+  const std::string direction = "Direction of improvement: " + direction_text(o.lower_is_better) + ", from " +
+                                o.direction_source + ". ";
   StatTable corr{"outcome_correlations", "Patient means against improvement",
-                 std::string("Improvement = ") + (o.lower_is_better ? "pre - post (lower scores are better)" : "post - pre") +
-                     "; one value per patient (mean over sessions).", {}};
-  StatTable ms{"median_split", "Improvers against non-improvers (median split)", "Group 1 = " + split_text + ".", {}};
+                 direction + "One value per patient (mean over sessions).", {}};
+  StatTable ms{"median_split", "Improvers against non-improvers (median split)", direction + "Group 1 = " + split_text + ".", {}};
   StatTable lmm{"outcome_mixed_models", "Session-level mixed models: measure ~ improver + (1 | patient)",
-                "improver_effect: difference of the session measure between improvers and non-improvers (whole sessions).", {}};
+                direction + "improver_effect: difference of the session measure between improvers and non-improvers "
+                            "(whole sessions).", {}};
   StatTable drop{"dropout", "Dropouts against completers",
                  "Group 1 = dropouts, group 2 = completers; rank-biserial r > 0 means dropouts have higher values.", {}};
   bool any_dropout = false;
@@ -155,7 +173,10 @@ StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const Measu
                 {"improvers", split.n_improvers}, {"non_improvers", split.n_non_improvers},
                 {"median_improvement", std::isfinite(split.median) ? nlohmann::json(split.median) : nlohmann::json(nullptr)},
                 {"dropouts", dropouts}, {"completers", completers}};
-  rep.options = {{"lower_is_better", o.lower_is_better}};
+  rep.options = {{"lower_is_better", o.lower_is_better},
+                 {"direction", o.lower_is_better ? "lower is better" : "higher is better"},
+                 {"improvement", o.lower_is_better ? "pre - post" : "post - pre"},
+                 {"direction_source", o.direction_source}};
   return rep;
 }
 

@@ -9,6 +9,8 @@
 //  - dropout: dropouts against completers: Welch's t, d, g, Mann–Whitney U and rank-biserial r.
 // Holm and Benjamini–Hochberg across the measures of one test; every row states n per group.
 #pragma once
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "stats/stat_table.hpp"
@@ -18,7 +20,18 @@ namespace psyface::stats {
 
 struct OutcomeOptions {
   bool lower_is_better = false;  // outcome scale where lower scores are better (then improvement = pre - post)
+  std::string direction_source = "default";  // where the direction comes from, stated in every output
 };
+
+// "lower is better (improvement = pre - post)" or "higher is better (improvement = post - pre)".
+std::string direction_text(bool lower_is_better);
+
+// The direction of improvement of one analysis: `requested` from --lower-is-better / --higher-is-better
+// (nullopt: neither), `study_setting` the study database's (nullopt: CSV files, or none stored).
+// ensures: the study's setting when there is one, else the request, else higher is better.
+// throws: Error(Usage) when the request contradicts the study's setting (it is changed by re-importing
+// the outcomes with the other flag, so every analysis of the study uses the one direction).
+OutcomeOptions outcome_direction(std::optional<bool> requested, std::optional<bool> study_setting);
 
 // Degenerate data (missing outcomes, an empty group, one patient) give rows with notes; nothing throws.
 StatsReport run_outcomes(const std::vector<OutcomeRecord>& outcomes, const MeasureTable& sessions,

@@ -134,12 +134,13 @@ nlohmann::json stats_report_to_json(const StatsReport& report) {
   for (const auto& t : report.tables) tables[t.name] = stat_table_to_json(t);
   return {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
           {"command", report.command}, {"options", report.options}, {"inputs", report.inputs},
-          {"notes", report.notes}, {"confidence_level", 0.95}, {"tables", tables}};
+          {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
 }
 
 void write_stats_report(const std::filesystem::path& dir, const StatsReport& report) {
   std::ostringstream all;
   all << "# psyface stats " << report.command << "\n\n";
+  for (const auto& w : report.warnings) all << "**WARNING:** " << md_escape(w) << "\n\n";
   if (!report.notes.empty()) {
     all << "Notes on the inputs:\n\n";
     for (const auto& n : report.notes) all << "- " << md_escape(n) << "\n";

@@ -42,6 +42,7 @@ struct StatsReport {
   std::string command;               // agreement or outcomes
   std::vector<StatTable> tables;
   std::vector<std::string> notes;    // input handling: left-out rows, unmatched segments, ...
+  std::vector<std::string> warnings; // what may make the results wrong (inputs analysed differently, ...)
   nlohmann::json inputs = nlohmann::json::object();   // sources and counts
   nlohmann::json options = nlohmann::json::object();
 };

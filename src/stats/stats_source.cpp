@@ -7,8 +7,22 @@
 
 namespace psyface::stats {
 
+void check_eaf_session(const std::vector<std::filesystem::path>& files, const EafTierMap& tiers) {
+  if (tiers.session_id.empty()) return;
+  std::string eaf;
+  int n = 0;
+  for (const auto& f : files)
+    if (f.extension() == ".eaf") eaf += (n++ ? ", " : "") + f.filename().string();
+  if (n > 1)
+    throw Error(ErrorCode::Usage, "--eaf-session " + tiers.session_id + " names the session of one .eaf file, but " +
+                                      std::to_string(n) + " are given (" + eaf +
+                                      "): give each file on its own with its --eaf-session, or leave the option out "
+                                      "and name each file after its session (<session_id>.eaf)");
+}
+
 std::vector<HumanRating> CsvStatsSource::ratings() const {
   if (files_.ratings.empty()) throw Error(ErrorCode::Usage, "no ratings given (--ratings FILE, .csv or .eaf)");
+  check_eaf_session(files_.ratings, files_.eaf_tiers);
   std::vector<HumanRating> all;
   std::set<std::tuple<std::string, double, double, std::string>> seen;
   for (const auto& f : files_.ratings) {

@@ -25,6 +25,9 @@ class StatsSource {
   virtual MeasureTable session_measures(const MeasureSelection& selection) const = 0;
   // The study's own setting (database settings table); nullopt = the command line decides.
   virtual std::optional<bool> outcome_lower_is_better() const { return std::nullopt; }
+  // What may make every result wrong, for the user to see (the study's done sessions were analysed with
+  // different options, ...); empty when nothing is known to be wrong.
+  virtual std::vector<std::string> warnings() const { return {}; }
 };
 
 struct CsvSourceFiles {
@@ -34,6 +37,10 @@ struct CsvSourceFiles {
   std::filesystem::path segments;               // segments.csv
   std::vector<std::filesystem::path> sessions;  // sessions.csv and/or windows.csv (window_kind)
 };
+
+// --eaf-session names the session of ONE .eaf file: throws Error(Usage) when tiers.session_id is set and
+// `files` holds more than one .eaf (each file's ratings would be matched to the same session's segments).
+void check_eaf_session(const std::vector<std::filesystem::path>& files, const EafTierMap& tiers);
 
 // The CSV files of CsvSourceFiles; a missing file throws Error(Usage) naming the option that gives it.
 class CsvStatsSource : public StatsSource {

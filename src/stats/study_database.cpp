@@ -1,12 +1,12 @@
-// The study database as a StatsSource and the imports (see study_database.hpp). All SQL goes through the
+// The study database as a StatsSource (see study_database.hpp). All SQL goes through the
 // study layer's SQLite wrapper (study/sqlite_db.hpp) on a study::StudyDb.
 #include "stats/study_database.hpp"
 
 #include <cmath>
 #include <cstdio>
-#include <set>
 
 #include "psyface/error.hpp"
+#include "study/analysis_options.hpp"
 #include "study/batch_runner.hpp"
 #include "study/study_db.hpp"
 
@@ -46,13 +46,6 @@ CellTable read_view(study::SqliteDb& db, const std::string& view, const std::str
   return t;
 }
 
-std::set<std::string> column_values(study::SqliteDb& db, const std::string& sql) {
-  std::set<std::string> out;
-  Statement q(db, sql);
-  while (q.step()) out.insert(q.text(0));
-  return out;
-}
-
 }  // namespace
 
 std::filesystem::path study_database_file(const std::filesystem::path& study_dir) {
@@ -67,6 +60,8 @@ StudyDatabaseSource::StudyDatabaseSource(std::filesystem::path study_dir, const 
   open_study(file_, journal);  // schema check before the measures are touched
   if (std::filesystem::exists(study_dir / "sessions.csv")) study::refresh_measures(study_dir, journal);
   db_ = open_study(file_, journal);
+  if (auto w = study::options_mismatch_warning(study::done_session_options(db_->raw())); !w.empty())
+    warnings_.push_back(std::move(w));
 }
 
 StudyDatabaseSource::~StudyDatabaseSource() = default;
@@ -116,76 +111,6 @@ std::optional<bool> StudyDatabaseSource::outcome_lower_is_better() const {
   const bool lower = q.text(0) == "1";
   q.run();
   return lower;
-}
-
-ImportSummary import_ratings(const std::filesystem::path& study_dir, const std::vector<HumanRating>& ratings,
-                             const std::string& journal) {
-  const auto file = study_database_file(study_dir);
-  ImportSummary sum;
-  {
-    auto db = open_study(file, journal);
-    auto& raw = db->raw();
-    const auto sessions = column_values(raw, "SELECT session_id FROM sessions");
-    for (const auto& r : ratings)
-      if (!sessions.count(r.session_id))
-        throw Error(ErrorCode::Input, r.source + ": column session_id: session \"" + r.session_id +
-                                          "\" is not in the study (psyface study status lists them); nothing imported");
-    study::Transaction tx(raw);
-    Statement exists(raw, "SELECT 1 FROM ratings WHERE session_id = ?1 AND start_sec = ?2 AND end_sec = ?3 AND rater = ?4");
-    Statement ins(raw,
-                  "INSERT OR REPLACE INTO ratings(session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, "
-                  "primary_emotion, source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    for (const auto& r : ratings) {
-      exists.bind(1, r.session_id).bind(2, r.start_sec).bind(3, r.end_sec).bind(4, r.rater);
-      if (exists.step()) {
-        ++sum.replaced;
-        exists.run();
-      }
-      ins.bind(1, r.session_id).bind(2, r.start_sec).bind(3, r.end_sec).bind(4, r.rater);
-      ins.bind(5, r.ceas_mode).bind(6, r.ceas_peak);
-      if (r.primary_emotion.empty()) ins.bind_null(7);
-      else ins.bind(7, r.primary_emotion);
-      ins.bind(8, r.source).run();
-      ++sum.rows;
-    }
-    tx.commit();
-  }
-  // measures for the rated segments (from the stored per-frame tables) when the study folder is complete
-  if (std::filesystem::exists(study_dir / "sessions.csv")) sum.remeasured = study::refresh_measures(study_dir, journal);
-  return sum;
-}
-
-ImportSummary import_outcomes(const std::filesystem::path& study_dir, const std::vector<OutcomeRecord>& outcomes,
-                              bool lower_is_better, const std::string& journal) {
-  const auto file = study_database_file(study_dir);
-  auto db = open_study(file, journal);
-  auto& raw = db->raw();
-  const auto patients = column_values(raw, "SELECT DISTINCT patient_id FROM sessions");
-  const auto before = column_values(raw, "SELECT patient_id FROM outcomes");
-  ImportSummary sum;
-  std::vector<std::string> unknown;
-  study::Transaction tx(raw);
-  Statement ins(raw,
-                "INSERT OR REPLACE INTO outcomes(patient_id, pre, post, dropout, covariates_json, source) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-  for (const auto& o : outcomes) {
-    ins.bind(1, o.patient_id).bind(2, o.pre).bind(3, o.post);  // NaN binds NULL
-    if (o.dropout < 0) ins.bind_null(4);
-    else ins.bind(4, o.dropout);
-    ins.bind(5, o.covariates.dump()).bind(6, o.source).run();
-    ++sum.rows;
-    if (before.count(o.patient_id)) ++sum.replaced;
-    if (!patients.count(o.patient_id)) unknown.push_back(o.patient_id);
-  }
-  Statement setting(raw, "INSERT OR REPLACE INTO settings(key, value) VALUES('outcome_lower_is_better', ?1)");
-  setting.bind(1, std::string(lower_is_better ? "1" : "0")).run();
-  tx.commit();
-  if (!unknown.empty()) {
-    std::string ids;
-    for (const auto& u : unknown) ids += (ids.empty() ? "" : ", ") + u;
-    sum.notes.push_back(std::to_string(unknown.size()) + " patients have no sessions in the study yet: " + ids);
-  }
-  return sum;
 }
 
 }  // namespace psyface::stats

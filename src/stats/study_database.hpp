@@ -1,6 +1,6 @@
 // The study database (DIR/study.sqlite, schema version 1, created by `psyface study run`; tables in
-// docs/statistics.md and docs/study.md) as a StatsSource, and the imports that fill its ratings, outcomes
-// and settings tables. Opened through the study layer (study::StudyDb), so its schema version check
+// docs/statistics.md and docs/study.md) as a StatsSource (the imports that fill its ratings, outcomes and
+// settings tables: stats/study_import.hpp). Opened through the study layer (study::StudyDb), so its schema version check
 // (a newer or unknown version is refused), journal mode and busy timeout apply here too.
 #pragma once
 #include <filesystem>
@@ -36,29 +36,13 @@ class StudyDatabaseSource : public StatsSource {
   MeasureTable segment_measures(const MeasureSelection& selection) const override;
   MeasureTable session_measures(const MeasureSelection& selection) const override;
   std::optional<bool> outcome_lower_is_better() const override;
+  // The done sessions' analysis options differ (study::options_mismatch_warning), read when opened.
+  std::vector<std::string> warnings() const override { return warnings_; }
 
  private:
   std::filesystem::path file_;
+  std::vector<std::string> warnings_;
   std::unique_ptr<study::StudyDb> db_;
 };
-
-struct ImportSummary {
-  int64_t rows = 0;      // inserted or replaced
-  int64_t replaced = 0;  // of them, rows that existed before (same key)
-  int remeasured = 0;    // ratings: done sessions whose measures were recomputed for new rated segments
-  std::vector<std::string> notes;
-};
-
-// Writes ratings into the ratings table in one transaction (rows with the same session, start, end and
-// rater are replaced). requires: every session_id exists in the study's sessions table, else
-// Error(Input) naming the rating's source (file:line) and nothing is written.
-// Then recomputes the measures of the sessions whose rated segments changed (summary.remeasured).
-ImportSummary import_ratings(const std::filesystem::path& study_dir, const std::vector<HumanRating>& ratings,
-                             const std::string& journal = "");
-
-// Writes outcomes (replacing patients already there) and the setting outcome_lower_is_better, in one
-// transaction. Patients without sessions in the study are imported and listed in the notes.
-ImportSummary import_outcomes(const std::filesystem::path& study_dir, const std::vector<OutcomeRecord>& outcomes,
-                              bool lower_is_better, const std::string& journal = "");
 
 }  // namespace psyface::stats

@@ -2,6 +2,7 @@
 #include "study/study_export.hpp"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "measures/affect_measures.hpp"
 #include "psyface/error.hpp"
 #include "report/csv.hpp"
+#include "study/analysis_options.hpp"
 #include "study/batch_runner.hpp"
 #include "study/child_process.hpp"
 #include "study/study_db.hpp"
@@ -98,11 +100,18 @@ std::string dictionary(SqliteDb& db, const std::vector<std::string>& free_column
   out << "session_info.csv,status,text,,done / failed / pending / running when exported\n";
   for (const auto& c : free_columns)
     out << "session_info.csv," << report::csv_field(c) << ",text,,free column of sessions.csv as given\n";
+  out << "session_info.csv,analysis_options,text,,study-wide psyface analyze options of the run that analysed the "
+         "session (done sessions; NA otherwise)\n";
+  out << "session_info.csv,analysis_models,text,,SHA-256 of the model manifests used by that run\n";
+  out << "session_info.csv,analysis_options_hash,text,,SHA-256 of analysis_options and analysis_models: sessions "
+         "with different hashes were analysed differently\n";
   return out.str();
 }
 
-// session_id, status and the free columns of sessions.csv.
+// session_id, status, the free columns of sessions.csv and the analysis options of done sessions.
 std::string session_info(SqliteDb& db, std::vector<std::string>& free_columns) {
+  std::map<std::string, SessionAnalysisOptions> options;
+  for (auto& o : done_session_options(db)) options[o.session_id] = std::move(o);
   Statement q(db, "SELECT session_id, status, extra_json FROM sessions ORDER BY session_id");
   std::vector<std::tuple<std::string, std::string, nlohmann::ordered_json>> rows;
   while (q.step()) rows.emplace_back(q.text(0), q.text(1), nlohmann::ordered_json::parse(q.text(2)));
@@ -112,13 +121,18 @@ std::string session_info(SqliteDb& db, std::vector<std::string>& free_columns) {
   std::ostringstream out;
   out << "session_id,status";
   for (const auto& c : free_columns) out << "," << report::csv_field(c);
-  out << "\n";
+  out << ",analysis_options,analysis_models,analysis_options_hash\n";
   for (const auto& [id, status, extra] : rows) {
     out << report::csv_field(id) << "," << status;
     for (const auto& c : free_columns) {
       const std::string v = extra.contains(c) ? extra[c].get<std::string>() : "";
       out << "," << (v.empty() ? "NA" : report::csv_field(v));
     }
+    const auto it = options.find(id);
+    for (const std::string* v : {it == options.end() ? nullptr : &it->second.options,
+                                 it == options.end() ? nullptr : &it->second.models,
+                                 it == options.end() ? nullptr : &it->second.options_hash})
+      out << "," << (!v || v->empty() ? "NA" : report::csv_field(*v));
     out << "\n";
   }
   return out.str();
@@ -146,6 +160,7 @@ ExportSummary export_study(const fs::path& dir, const fs::path& out_dir, const s
   write("session_info.csv", session_info(raw, free_columns));
   write("data_dictionary.csv", dictionary(raw, free_columns));
   for (const auto& st : db.sessions()) (st.status == "done" ? s.sessions_done : s.sessions_not_done)++;
+  s.options_warning = options_mismatch_warning(done_session_options(raw));
   return s;
 }
 
@@ -155,6 +170,7 @@ std::vector<StatusLine> study_status(const fs::path& dir, const std::string& jou
   StudyDb db(db_file, false, journal);
   std::vector<StatusLine> lines;
   const std::string host = host_name();
+  const auto differing = differing_options(done_session_options(db.raw()));
   for (const auto& s : db.sessions()) {
     StatusLine l{s.session_id, s.status, ""};
     if (s.status == "failed") {
@@ -166,8 +182,10 @@ std::vector<StatusLine> study_status(const fs::path& dir, const std::string& jou
       if (gone) l.status = "pending";
     } else if (s.status == "pending") {
       l.detail = db.count_runs(s.session_id, "interrupted") ? "interrupted earlier" : "not analysed yet";
-    } else if (!s.warnings.empty()) {
-      l.detail = "warnings: " + s.warnings;
+    } else {
+      if (const auto it = differing.find(s.session_id); it != differing.end())
+        l.detail = "analysed with " + it->second + " (other done sessions differ: see the warning below)";
+      if (!s.warnings.empty()) l.detail += (l.detail.empty() ? "" : "; ") + std::string("warnings: ") + s.warnings;
     }
     for (auto& c : l.detail)
       if (c == '\n') c = ';';

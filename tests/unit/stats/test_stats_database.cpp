@@ -8,6 +8,7 @@
 #include "stats/agreement.hpp"
 #include "stats/outcome_analysis.hpp"
 #include "stats/study_database.hpp"
+#include "stats/study_import.hpp"
 #include "study_db_fixture.hpp"
 
 namespace psyface::stats {
@@ -38,9 +39,10 @@ TEST(StatsDatabase, ImportRatingsAllOrNothing) {
   EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 0);
   auto sum = import_ratings(dir, ratings);
   EXPECT_EQ(sum.rows, 144);
-  EXPECT_EQ(sum.replaced, 0);
+  EXPECT_EQ(sum.added, 144);
   sum = import_ratings(dir, ratings);  // again: same keys replaced, nothing duplicated
-  EXPECT_EQ(sum.replaced, 144);
+  EXPECT_EQ(sum.unchanged, 144);
+  EXPECT_EQ(sum.added + sum.changed + sum.removed + sum.kept, 0);
   EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), 144);
   EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings WHERE source = 'ratings.csv:2' AND start_sec = 120"), 1);
   fs::remove_all(dir);
@@ -52,7 +54,7 @@ TEST(StatsDatabase, DatabaseSourceGivesTheSameAnalysesAsTheCsvFiles) {
   const auto csv_ratings = read_ratings_csv(study_csv("ratings.csv"));
   import_ratings(dir, csv_ratings);
   const auto csv_outcomes = read_outcomes_csv(study_csv("outcomes.csv"));
-  const auto imp = import_outcomes(dir, csv_outcomes, true);
+  const auto imp = import_outcomes(dir, csv_outcomes, {true});
   EXPECT_EQ(imp.rows, 12);
   EXPECT_TRUE(imp.notes.empty());  // every patient has sessions
   StudyDatabaseSource source(dir);
@@ -84,10 +86,52 @@ TEST(StatsDatabase, DatabaseSourceGivesTheSameAnalysesAsTheCsvFiles) {
       if (std::isfinite(b)) EXPECT_NEAR(a, b, 1e-12) << o_db.tables[t].name << " " << i;
     }
   }
-  const auto extra = import_outcomes(dir, {{"PX", 20, 10, 0, nlohmann::json::object(), "x.csv:2"}}, false);
-  ASSERT_EQ(extra.notes.size(), 1u);
-  EXPECT_NE(extra.notes[0].find("1 patients have no sessions in the study yet: PX"), std::string::npos);
+  const auto extra = import_outcomes(dir, {{"PX", 20, 10, 0, nlohmann::json::object(), "x.csv:2"}}, {false});
+  ASSERT_EQ(extra.notes.size(), 2u);  // the 12 patients not in the file are kept, PX has no sessions
+  EXPECT_NE(extra.notes[0].find("12 patients are not in the file: kept"), std::string::npos) << extra.notes[0];
+  EXPECT_NE(extra.notes[1].find("1 patients have no sessions in the study yet: PX"), std::string::npos);
   EXPECT_EQ(source.outcome_lower_is_better(), std::optional<bool>(false));
+  fs::remove_all(dir);
+}
+
+// Issue 15 item 7 at the library level (end to end: StudyImportCli.*): the direction of improvement is
+// kept by a later import without a direction, changed only explicitly; --replace removes what the files
+// no longer have; a flag contradicting the study's direction is refused.
+TEST(StatsDatabase, ImportsKeepTheDirectionAndReplaceWhatTheyCover) {
+  const auto dir = fixture_dir("replace");
+  const auto db = test::make_study_db_fixture(dir);
+  const auto outcomes = read_outcomes_csv(study_csv("outcomes.csv"));
+  auto sum = import_outcomes(dir, outcomes, {true});
+  EXPECT_EQ(sum.previous_lower_is_better, std::nullopt);
+  sum = import_outcomes(dir, outcomes, {});
+  EXPECT_TRUE(sum.lower_is_better);
+  EXPECT_EQ(sum.unchanged, 12);
+  EXPECT_NE(sum.direction_note.find("kept from the study"), std::string::npos) << sum.direction_note;
+  EXPECT_EQ(StudyDatabaseSource(dir).outcome_lower_is_better(), std::optional<bool>(true));
+  EXPECT_TRUE(outcome_direction(std::nullopt, true).lower_is_better);
+  EXPECT_TRUE(outcome_direction(true, true).lower_is_better);
+  EXPECT_THROW(outcome_direction(false, true), Error);
+  EXPECT_FALSE(outcome_direction(std::nullopt, std::nullopt).lower_is_better);
+  EXPECT_TRUE(outcome_direction(true, std::nullopt).lower_is_better);
+  sum = import_outcomes(dir, {outcomes.begin(), outcomes.begin() + 10}, {false, true});
+  EXPECT_EQ(sum.removed, 2);
+  EXPECT_NE(sum.direction_note.find("changed from lower is better"), std::string::npos) << sum.direction_note;
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM outcomes"), 10);
+
+  auto ratings = read_ratings_csv(study_csv("ratings.csv"));
+  import_ratings(dir, ratings);
+  const std::string first = ratings.front().session_id;
+  std::vector<HumanRating> one_session;
+  for (const auto& r : ratings)
+    if (r.session_id == first) one_session.push_back(r);
+  const auto before = test::sql_count(db, "SELECT COUNT(*) FROM ratings");
+  const auto of_first = static_cast<int64_t>(one_session.size());
+  one_session.front().start_sec += 1;  // a corrected time code
+  const auto rs = import_ratings(dir, one_session, true);
+  EXPECT_EQ(rs.added, 1);
+  EXPECT_EQ(rs.removed, 1);
+  EXPECT_EQ(rs.unchanged, of_first - 1);
+  EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings"), before);
   fs::remove_all(dir);
 }
 

@@ -6,6 +6,7 @@
 
 #include "psyface/error.hpp"
 #include "stats/ratings_input.hpp"
+#include "stats/stats_source.hpp"
 #include "stats/table_input.hpp"
 
 namespace psyface::stats {
@@ -136,6 +137,36 @@ TEST(StatsInputs, ElanErrorsNameTheLine) {
   const auto map = parse_eaf_tier_map("mode=Arousal mode,peak=Arousal peak,emotion=Emotion");
   const std::string msg = input_error([&] { read_ratings_eaf(p, map); });
   EXPECT_NE(msg.find("bad.eaf line 20 column ceas_peak: \"PEAK2\" is not an integer"), std::string::npos) << msg;
+}
+
+// Issue 15 item 4: --eaf-session used to be applied to every .eaf file, so a second session's ratings were
+// matched to the first session's segments. With more than one .eaf it is refused (one file: still honoured).
+TEST(StatsInputs, EafSessionIsRefusedWithMoreThanOneEafFile) {
+  std::string text = kEaf;
+  text.replace(text.find("PEAK2"), 5, "2");
+  std::string other = text;  // another session, rated at other times
+  other.replace(other.find("31500"), 5, "32500");
+  other.replace(other.find("70000"), 5, "71000");
+  const auto a = write_temp("session_a.eaf", text), b = write_temp("session_b.eaf", other);
+  auto tiers = parse_eaf_tier_map("mode=Arousal mode,peak=Arousal peak,emotion=Emotion");
+  tiers.session_id = "S1";
+  try {
+    CsvStatsSource({{a, b}, tiers, {}, {}, {}}).ratings();
+    ADD_FAILURE() << "two .eaf files with --eaf-session were read as one session";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Usage) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--eaf-session S1 names the session of one .eaf file, but 2 are given "
+                                         "(session_a.eaf, session_b.eaf)"),
+              std::string::npos) << e.what();
+  }
+  const auto one = CsvStatsSource({{a}, tiers, {}, {}, {}}).ratings();
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].session_id, "S1");
+  tiers.session_id.clear();  // without the option each file is its own session
+  const auto both = CsvStatsSource({{a, b}, tiers, {}, {}, {}}).ratings();
+  ASSERT_EQ(both.size(), 4u);
+  EXPECT_EQ(both[0].session_id, "session_a");
+  EXPECT_EQ(both[2].session_id, "session_b");
 }
 
 TEST(StatsInputs, OutcomesWithMissingPostDropoutAndCovariates) {
