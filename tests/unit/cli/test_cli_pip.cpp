@@ -85,7 +85,7 @@ RoleShare analyse(const fs::path& video, const fs::path& out, const std::string&
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto stem = video.stem().string();
   const auto sidecar = nlohmann::json::parse(util::read_file(out / (stem + ".analysis.json")));
-  EXPECT_EQ(sidecar["decisions"]["persons"]["layout"], "pip") << sidecar["decisions"]["persons"].dump(2);
+  EXPECT_EQ(sidecar["persons"]["layout"], "pip") << sidecar["persons"].dump(2);
   const RoleShare s = role_share(out / (stem + ".frames.csv"), main_role, inset_role);
   std::cout << "[ figures  ] " << stem << extra << ": " << s.right << " of " << s.face_rows << " face rows ("
             << s.main_rows << " main, " << s.inset_rows << " inset) carry the right role = " << 100 * s.share()
