@@ -106,7 +106,8 @@ PersonObserver::PersonObserver(const std::filesystem::path& models_dir, const Pe
     : options_(options),
       width_(std::max(frame_width_px, 1)),
       height_(std::max(frame_height_px, 1)),
-      collector_(options.collector) {
+      collector_(options.collector),
+      inset_(options.inset) {
   if (!options_.enabled) return;
   crop_ = faces::FaceEmbedder::crop_of(models_dir, options_.embedding_model);
   worker_ = std::make_unique<EmbeddingWorker>(models_dir, options_.embedding_model);
@@ -120,6 +121,9 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
     layout_.add_frame(bgr);
     next_layout_sample_ = t_sec + options_.layout_sample_every_sec;
   }
+  frame_boxes_.clear();
+  for (const auto& f : faces) frame_boxes_.emplace_back(f.track_id, f.box_px);
+  inset_.add_frame(t_sec, frame_boxes_, width_, height_);
   for (const auto& f : faces) {
     collector_.observe(f.track_id, t_sec, f.box_px);
     auto& seconds = places_[f.track_id];
@@ -130,6 +134,7 @@ void PersonObserver::observe(const cv::Mat& bgr, double t_sec, const std::vector
     ++p.frames;
     p.sum_cx += cx;
     p.sum_cx2 += cx * cx;
+    p.sum_cy += (f.box_px.y + f.box_px.height / 2) / height_;
     p.sum_area += f.box_px.area() / (width_ * height_);
     p.last_t = t_sec;
     // Only frontal, confident, large-enough faces: the identity thresholds were measured on those.
@@ -146,15 +151,21 @@ void PersonObserver::TrackPlace::add(const TrackPlace& o) {
   if (o.frames == 0) return;
   if (frames == 0 || o.first_t < first_t) first_t = o.first_t;
   if (frames == 0 || o.last_t > last_t) last_t = o.last_t;
-  frames += o.frames;
-  sum_cx += o.sum_cx, sum_cx2 += o.sum_cx2, sum_area += o.sum_area;
+  frames += o.frames, inset_frames += o.inset_frames;
+  sum_cx += o.sum_cx, sum_cx2 += o.sum_cx2, sum_cy += o.sum_cy, sum_area += o.sum_area;
 }
 
-// Positions per face id: a split track's seconds go to the piece that holds them.
-std::map<int, PersonObserver::TrackPlace> PersonObserver::piece_places(const faces::SplitTracks& splits) const {
+// Positions per face id: a split track's seconds go to the piece that holds them. A second counts as in the
+// inset when its mean face centre lies in the inset region (a track never crosses into an inset).
+std::map<int, PersonObserver::TrackPlace> PersonObserver::piece_places(const faces::SplitTracks& splits,
+                                                                       const faces::InsetRegion& inset) const {
   std::map<int, TrackPlace> out;
   for (const auto& [track, seconds] : places_)
-    for (const auto& sec : seconds) out[splits.face_id_at(track, sec.first_t)].add(sec);
+    for (TrackPlace sec : seconds) {
+      const double n = static_cast<double>(std::max<int64_t>(sec.frames, 1));
+      if ((inset.found || inset.candidate) && inset.contains(sec.sum_cx / n, sec.sum_cy / n)) sec.inset_frames = sec.frames;
+      out[splits.face_id_at(track, sec.first_t)].add(sec);
+    }
   return out;
 }
 
@@ -170,7 +181,12 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
   const auto tracks = collector_.tracks();
   const int first_new_id = tracks.empty() ? 0 : tracks.back().track_id + 1;
   r.splits = faces::split_tracks(tracks, first_new_id, {options_.identity.min_similarity, 2});
-  const auto places = piece_places(r.splits);
+  if (!two_camera) {
+    r.layout = layout_.result();          // the divider evidence
+    r.layout.inset = inset_.result();     // the picture-in-picture evidence
+    r.layout.layout = options_.layout;    // what the user asked for (auto: decided from the evidence)
+  }
+  const auto places = piece_places(r.splits, r.layout.inset);
   for (auto& piece : r.splits.tracks)  // exact frame counts for the pieces
     if (auto it = places.find(piece.track_id); it != places.end()) piece.frames = it->second.frames;
   r.persons = faces::identify_persons(r.splits.tracks, options_.identity);
@@ -181,12 +197,14 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
     faces::PersonPlacement pl;
     pl.person_id = person.person_id;
     double sum_cx = 0, sum_cx2 = 0, sum_area = 0;
+    int64_t inset_frames = 0;
     bool first = true;
     for (int track : person.track_ids) {
       const auto it = places.find(track);
       if (it == places.end()) continue;
       const auto& p = it->second;
       pl.frames += p.frames;
+      inset_frames += p.inset_frames;
       sum_cx += p.sum_cx, sum_cx2 += p.sum_cx2, sum_area += p.sum_area;
       if (first || p.first_t < pl.first_t_sec) pl.first_t_sec = p.first_t;
       if (first || p.last_t > pl.last_t_sec) pl.last_t_sec = p.last_t;
@@ -197,6 +215,7 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
       pl.mean_center_x_norm = sum_cx / n;
       pl.sd_center_x_norm = std::sqrt(std::max(0.0, sum_cx2 / n - pl.mean_center_x_norm * pl.mean_center_x_norm));
       pl.mean_area_norm = sum_area / n;
+      pl.inset_share = static_cast<double>(inset_frames) / n;
     }
     placements.push_back(pl);
   }
@@ -206,10 +225,9 @@ PersonResult PersonObserver::finish(int64_t session_frames, bool two_camera_side
                                          two_camera_side_b ? faces::Camera::B : faces::Camera::A, options_.roles);
     return r;
   }
-  r.layout = layout_.result();          // the divider evidence
-  r.layout.layout = options_.layout;     // what the user asked for (auto: decided from the evidence)
   r.roles = faces::assign_roles(placements, session_frames, r.layout, options_.roles);
-  r.panels = faces::make_panel_setup(r.roles, placements, options_.roles.patient, static_cast<int>(width_));
+  r.panels = faces::make_panel_setup(r.roles, placements, options_.roles.patient, static_cast<int>(width_),
+                                     static_cast<int>(height_));
   return r;
 }
 

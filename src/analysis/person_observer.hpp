@@ -16,6 +16,7 @@
 
 #include "faces/face_embedder.hpp"
 #include "faces/face_tracker.hpp"
+#include "faces/inset_detection.hpp"
 #include "faces/layout_detection.hpp"
 #include "faces/panel_roles.hpp"
 #include "faces/person_identity.hpp"
@@ -30,21 +31,22 @@ struct PersonOptions {
   faces::PersonOptions identity;                 // similarity threshold, continuity gap
   faces::CollectorOptions collector;             // embedding sampling
   faces::Layout layout = faces::Layout::Auto;    // --layout
-  faces::RoleOptions roles;                      // --patient, --min-presence
+  faces::RoleOptions roles;                      // --patient, --min-presence, --inset
   double layout_sample_every_sec = 2.0;          // frames given to the split-screen detector
+  faces::InsetDetectorOptions inset;             // picture-in-picture detection from the face boxes
 };
 
 struct PersonResult {
   faces::SplitTracks splits;                     // tracks split where their identity changes (face ids)
   faces::PersonAssignment persons;               // face id (track or piece) → person, per-person mean embedding
   faces::RoleAssignment roles;                   // person → role, with reasons
-  faces::LayoutInfo layout;                      // detector evidence
+  faces::LayoutInfo layout;                      // detector evidence (divider and inset)
   std::string embedding_model, embedding_sha256;
   double embed_ms = 0;
   int embeddings = 0;
 
   std::vector<faces::PersonPlacement> placements;  // where each person sits (role assignment's input)
-  faces::PanelSetup panels;                      // split layouts: the role of each panel
+  faces::PanelSetup panels;                      // split and pip layouts: the role of each panel
 
   int person_of(int face_id) const;              // -1 when unknown
   faces::Role role_of(int face_id) const;        // Unknown when unknown (identity only; see RowLabeler)
@@ -66,17 +68,19 @@ class PersonObserver {
 
  private:
   struct TrackPlace {  // one track's face positions within one second (a piece of a split track sums some)
-    int64_t frames = 0;
-    double sum_cx = 0, sum_cx2 = 0, sum_area = 0, first_t = 0, last_t = 0;
+    int64_t frames = 0, inset_frames = 0;  // inset_frames: set by piece_places (the second's mean centre)
+    double sum_cx = 0, sum_cx2 = 0, sum_cy = 0, sum_area = 0, first_t = 0, last_t = 0;
     void add(const TrackPlace& o);
   };
-  std::map<int, TrackPlace> piece_places(const faces::SplitTracks& splits) const;
+  std::map<int, TrackPlace> piece_places(const faces::SplitTracks& splits, const faces::InsetRegion& inset) const;
   PersonOptions options_;
   double width_, height_;
   faces::EmbeddingCrop crop_;
   std::unique_ptr<EmbeddingWorker> worker_;
   faces::TrackEmbeddingCollector collector_;
   faces::LayoutDetector layout_;
+  faces::InsetDetector inset_;
+  std::vector<std::pair<int, cv::Rect2f>> frame_boxes_;  // reused per frame
   double next_layout_sample_ = 0;
   std::map<int, std::vector<TrackPlace>> places_;  // per track, per second of presence
 };

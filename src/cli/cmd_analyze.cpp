@@ -40,6 +40,7 @@ struct AnalyzeCliOptions : SessionAnalysisCliOptions {  // a, emotion, rotation,
   std::string out_dir = "psyface-out";
   std::string layout = "auto";
   std::string patient = "left";
+  std::string inset = "therapist";
   std::string patient_ref;         // study reference embedding: created when missing, checked otherwise
   float ref_threshold = -1;       // -1 = the identity threshold of the embedding model
   std::string patient_video, therapist_video;
@@ -87,6 +88,7 @@ nlohmann::json options_json() {
           {"person_similarity", a.persons.identity.min_similarity},
           {"layout", g_opts.layout},
           {"patient", g_opts.patient},
+          {"inset", g_opts.inset},
           {"role_min_presence", a.persons.roles.min_presence},
           {"patient_ref", g_opts.patient_ref},
           {"patient_video", g_opts.patient_video},
@@ -112,6 +114,7 @@ nlohmann::json persons_json(const analysis::PersonResult& p) {
           {"layout_reason", p.roles.layout_reason},
           {"divider_x_norm", p.layout.divider_x_norm},
           {"layout_evidence", p.layout.evidence},
+          {"inset_evidence", p.layout.inset.evidence},
           {"embeddings_computed", p.embeddings},
           {"persons", persons}};
 }
@@ -371,6 +374,7 @@ void run_analyze() {
   a.persons.layout = faces::parse_layout(g_opts.layout);
   a.read.rotation_deg = g_opts.rotation == "auto" ? -1 : std::stoi(g_opts.rotation);
   a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
+  a.persons.roles.inset = faces::parse_inset_role(g_opts.inset);
   const std::filesystem::path out = g_opts.out_dir;
   const bool two_cameras = !g_opts.patient_video.empty() || !g_opts.therapist_video.empty();
   if (a.persons.layout == faces::Layout::TwoCameras && !two_cameras)
@@ -411,8 +415,12 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("VIDEO", o.video, "Video file (any format FFmpeg reads)");
   cmd->add_option("-o,--out", o.out_dir, "Output folder")->capture_default_str();
   add_session_analysis_options(cmd, o);
-  cmd->add_option("--layout", o.layout, "auto, split (two regions: split screen or one wide shot), single, two-cameras")
-      ->check(CLI::IsMember({"auto", "split", "single", "two-cameras"}))
+  cmd->add_option("--layout", o.layout,
+                  "auto, split (two regions: split screen or one wide shot), single, two-cameras, pip (picture in picture)")
+      ->check(CLI::IsMember({"auto", "split", "single", "two-cameras", "pip"}))
+      ->capture_default_str();
+  cmd->add_option("--inset", o.inset, "pip: the role of the person in the small inset, therapist or patient")
+      ->check(CLI::IsMember({"therapist", "patient"}))
       ->capture_default_str();
   cmd->add_option("--patient", o.patient, "Who is the patient: left, right, largest or person:N")->capture_default_str();
   cmd->add_option("--patient-ref", o.patient_ref,

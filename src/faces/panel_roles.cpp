@@ -6,13 +6,50 @@ namespace psyface::faces {
 namespace {
 
 int panel_of(const PanelSetup& s, const cv::Rect2f& box) {
-  return box.x + 0.5 * box.width < s.line_x_px ? 0 : 1;
+  const double cx = box.x + 0.5 * box.width, cy = box.y + 0.5 * box.height;
+  const cv::Rect2d& r = s.inset_px;
+  if (s.pip) return cx >= r.x && cx <= r.x + r.width && cy >= r.y && cy <= r.y + r.height ? 1 : 0;
+  return cx < s.line_x_px ? 0 : 1;
+}
+
+// Pip: the panel of the patient (main view 0, inset 1) from the roles assign_roles gave.
+PanelSetup pip_setup(const RoleAssignment& roles, const std::vector<PersonPlacement>& placements, int width_px,
+                     int height_px) {
+  PanelSetup s;
+  if (roles.speaker_view) {
+    s.reason = "speaker view: persons switch between the main view and the inset, so roles follow identity";
+    return s;
+  }
+  if (!(roles.inset.found || roles.inset.candidate) || width_px <= 0 || height_px <= 0) return s;
+  const auto& r = roles.inset;
+  s.pip = true;
+  s.inset_px = {r.x0_norm * width_px, r.y0_norm * height_px, (r.x1_norm - r.x0_norm) * width_px,
+                (r.y1_norm - r.y0_norm) * height_px};
+  for (const auto& p : placements) {
+    auto it = roles.roles.find(p.person_id);
+    if (it == roles.roles.end() || (it->second != Role::Patient && it->second != Role::Therapist)) continue;
+    const int panel = p.inset_share >= 0.5 ? 1 : 0;
+    s.role[panel] = it->second;
+    s.person[panel] = p.person_id;
+  }
+  for (int h = 0; h < 2; ++h)  // one region's role known: the other has the other role
+    if (s.role[h] == Role::Unknown && s.role[1 - h] != Role::Unknown)
+      s.role[h] = s.role[1 - h] == Role::Patient ? Role::Therapist : Role::Patient;
+  if (s.role[0] == Role::Unknown) {
+    s.reason = "no patient or therapist found, so the regions' roles are unknown: roles follow identity";
+    return s;
+  }
+  s.active = true;
+  s.reason = std::string("the ") + (s.role[1] == Role::Patient ? "patient" : "therapist") + " is in the inset (" +
+             r.corner + ")";
+  return s;
 }
 
 }  // namespace
 
 PanelSetup make_panel_setup(const RoleAssignment& roles, const std::vector<PersonPlacement>& placements,
-                            const PatientRule& patient, int frame_width_px) {
+                            const PatientRule& patient, int frame_width_px, int frame_height_px) {
+  if (roles.layout == Layout::Pip) return pip_setup(roles, placements, frame_width_px, frame_height_px);
   PanelSetup s;
   if (roles.layout != Layout::Split || frame_width_px <= 0) return s;
   const double line = roles.line_x_norm > 0 && roles.line_x_norm < 1 ? roles.line_x_norm : 0.5;

@@ -16,21 +16,27 @@
 
 namespace psyface::faces {
 
-// Which role each panel has. Inactive unless the layout decided is Split.
+// Which role each panel has. Inactive unless the layout decided is Split or Pip. In a pip layout panel 0 is
+// the main view and panel 1 the inset: a box centre inside the inset region is in the inset.
 struct PanelSetup {
   bool active = false;
   double line_x_px = 0;                                 // box centres left of it are in the left panel
-  std::array<Role, 2> role = {Role::Unknown, Role::Unknown};  // [0] left, [1] right
+  bool pip = false;                                     // panels are main view [0] and inset [1]
+  cv::Rect2d inset_px;                                  // pip: the inset region in frame pixels
+  std::array<Role, 2> role = {Role::Unknown, Role::Unknown};  // [0] left / main view, [1] right / inset
   std::array<int, 2> person = {-1, -1};                 // the person holding that role by identity, -1 none
   std::string reason;                                   // one line for the sidecar
 };
 
-// requires: roles from assign_roles; placements as given to it; frame_width_px > 0.
+// requires: roles from assign_roles; placements as given to it; frame_width_px > 0 (and frame_height_px
+//           > 0 for a Pip layout).
 // ensures: active for a Split layout: with --patient left/right the panels are patient and therapist as
 //          the rule says; with largest/person:N the patient's panel (its mean box centre) is patient and the
 //          other therapist; inactive (role by identity only) when the patient's side is unknown.
+//          Pip: active unless speaker view or no patient was found; the inset panel has the role of the
+//          person in the inset (the patient's region is the patient's, the other the therapist's).
 PanelSetup make_panel_setup(const RoleAssignment& roles, const std::vector<PersonPlacement>& placements,
-                            const PatientRule& patient, int frame_width_px);
+                            const PatientRule& patient, int frame_width_px, int frame_height_px = 0);
 
 // One face row of a frame: its person (after identity clustering) and that person's role.
 struct PanelRow {

@@ -271,67 +271,95 @@ bool two_regions(Context& c, std::string& reason) {
   return true;
 }
 
+// Pip, speaker view: the large tile follows whoever speaks, so position says nothing about the role.
+void assign_speaker_view(Context& c, const std::vector<const Person*>& switchers) {
+  const std::string why = "speaker view: person " + ids_text(switchers) +
+                          " appears both in the main view and in the inset, so roles follow identity";
+  if (c.options.patient.kind != PatientRule::Person) {
+    for (const Person* p : c.eligible())
+      c.set(*p, Role::Unknown, why + "; name the patient with --patient person:N");
+    return;
+  }
+  if (person_missing(c)) return;
+  const int id = c.options.patient.person;
+  const Person* patient = c.find(id);
+  c.set(*patient, Role::Patient, why + "; chosen by --patient person:" + std::to_string(id));
+  std::vector<const Person*> rest;
+  for (const Person* p : c.eligible())
+    if (p != patient) rest.push_back(p);
+  const Person* t = pick_main(c, rest, false, "for therapist");
+  if (!t) return;
+  c.set(*t, Role::Therapist, why + "; the main person besides the patient, " + c.frames_text(*t));
+  for (const Person* p : rest)
+    if (p != t) c.set(*p, Role::Other, "fewer frames than person " + std::to_string(t->id()) + " (the therapist)");
+}
+
+// Pip: the inset's main person takes --inset, the main view's main person the other role (docs/roles.md).
+void assign_pip(Context& c, const InsetRegion& inset) {
+  const Role inset_role = c.options.inset;
+  const Role main_role = inset_role == Role::Patient ? Role::Therapist : Role::Patient;
+  constexpr double kSwitch = 0.10;  // a person with at least this share of frames in each region switches
+  std::array<std::vector<const Person*>, 2> group;  // [0] main view, [1] inset
+  std::vector<const Person*> switchers;
+  for (const Person* p : c.eligible()) {
+    const double s = p->summary->inset_share;
+    group[s >= c.options.inset_person_share ? 1 : 0].push_back(p);
+    if (s >= kSwitch && s <= 1 - kSwitch) switchers.push_back(p);
+  }
+  if (!switchers.empty()) {
+    c.out.speaker_view = true;
+    assign_speaker_view(c, switchers);
+    return;
+  }
+  const std::array<std::string, 2> where = {"the main view", "the inset (" + inset.corner + ")"};
+  std::array<Role, 2> role = {main_role, inset_role};
+  std::array<std::string, 2> because = {"", " (--inset " + std::string(role_name(inset_role)) + ")"};
+  std::array<const Person*, 2> main = {nullptr, nullptr};
+  if (c.options.patient.kind == PatientRule::Person) {  // person:N names the patient: its region is the patient's
+    if (person_missing(c)) return;
+    const Person* patient = c.find(c.options.patient.person);
+    const int own = patient->summary->inset_share >= c.options.inset_person_share ? 1 : 0;
+    role[own] = Role::Patient;
+    role[1 - own] = Role::Therapist;
+    because = {" (--patient person:N names the other region's person)", " (--patient person:N names the other "
+                                                                        "region's person)"};
+    because[own] = " (--patient person:" + std::to_string(patient->id()) + ")";
+    main[own] = patient;
+  }
+  for (int r = 0; r < 2; ++r) {
+    if (!main[r]) main[r] = pick_main(c, group[r], false, "in " + where[r]);
+    if (!main[r]) continue;
+    c.set(*main[r], role[r],
+          "main person of " + where[r] + because[r] + ", " + percent(main[r]->summary->inset_share) +
+              " of their frames in the inset, " + c.frames_text(*main[r]));
+    for (const Person* p : group[r])
+      if (p != main[r])
+        c.set(*p, Role::Other, "in " + where[r] + " with person " + std::to_string(main[r]->id()) + ", the " +
+                                   std::string(role_name(role[r])));
+  }
+}
+
 }  // namespace
-
-std::string_view role_name(Role role) {
-  switch (role) {
-    case Role::Patient: return "patient";
-    case Role::Therapist: return "therapist";
-    case Role::Other: return "other";
-    case Role::Unknown: return "unknown";
-  }
-  return "unknown";
-}
-
-std::string_view layout_name(Layout layout) {
-  switch (layout) {
-    case Layout::Auto: return "auto";
-    case Layout::Split: return "split";
-    case Layout::Single: return "single";
-    case Layout::TwoCameras: return "two-cameras";
-  }
-  return "auto";
-}
-
-Layout parse_layout(std::string_view text) {
-  for (Layout l : {Layout::Auto, Layout::Split, Layout::Single, Layout::TwoCameras})
-    if (text == layout_name(l)) return l;
-  throw Error(ErrorCode::Usage,
-              "layout \"" + std::string(text) + "\": expected auto, split, single or two-cameras");
-}
-
-PatientRule parse_patient_rule(std::string_view text) {
-  if (text == "left") return {PatientRule::Left};
-  if (text == "right") return {PatientRule::Right};
-  if (text == "largest") return {PatientRule::Largest};
-  constexpr std::string_view prefix = "person:";
-  if (text.substr(0, prefix.size()) == prefix) {
-    const std::string_view digits = text.substr(prefix.size());
-    int id = -1;
-    const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (!digits.empty() && r.ec == std::errc() && r.ptr == digits.data() + digits.size() && id >= 0)
-      return {PatientRule::Person, id};
-  }
-  throw Error(ErrorCode::Usage, "patient rule \"" + std::string(text) +
-                                    "\": expected left, right, largest or person:N (N = a person id, 0 or more)");
-}
-
-std::string patient_rule_text(const PatientRule& rule) {
-  switch (rule.kind) {
-    case PatientRule::Left: return "left";
-    case PatientRule::Right: return "right";
-    case PatientRule::Largest: return "largest";
-    case PatientRule::Person: return "person:" + std::to_string(rule.person);
-  }
-  return "left";
-}
 
 RoleAssignment assign_roles(const std::vector<PersonPlacement>& persons, int64_t session_frames,
                             const LayoutInfo& layout, const RoleOptions& options) {
   if (layout.layout == Layout::TwoCameras)
     throw Error(ErrorCode::Usage, "two-camera sessions: roles are assigned per camera (assign_camera_roles)");
+  if (options.inset != Role::Patient && options.inset != Role::Therapist)
+    throw Error(ErrorCode::Usage, "the inset's role must be patient or therapist");
   RoleAssignment out;
   Context c = make_context(persons, session_frames, options, out);
+  if (layout.layout == Layout::Pip || (layout.layout == Layout::Auto && layout.inset.found)) {
+    out.layout = Layout::Pip;
+    out.inset = layout.inset;
+    const std::string how = layout.layout == Layout::Pip ? "pip (--layout pip): " : "pip: ";
+    out.layout_reason = how + (layout.inset.evidence.empty() ? "no inset evidence" : layout.inset.evidence);
+    if (layout.inset.found || layout.inset.candidate)
+      assign_pip(c, layout.inset);
+    else
+      for (const Person* p : c.eligible()) c.set(*p, Role::Unknown, "--layout pip, but no inset face was found");
+    return out;
+  }
   const bool divider = layout.divider_x_norm > 0 && layout.divider_x_norm < 1;
   const std::string divider_text =
       layout.evidence.empty() ? "divider at x = " + fixed(layout.divider_x_norm, 3) : layout.evidence;

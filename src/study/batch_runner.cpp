@@ -85,9 +85,11 @@ struct Plan {
 };
 
 nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOptions& o) {
-  return {{"analyze", o.analyze_args}, {"models", o.models_hash},     {"video", s.video},
-          {"layout", s.layout},        {"patient", s.patient},        {"therapist_video", s.therapist_video},
-          {"offset_sec", s.offset_sec}};
+  nlohmann::ordered_json j = {{"analyze", o.analyze_args}, {"models", o.models_hash},     {"video", s.video},
+                              {"layout", s.layout},        {"patient", s.patient},        {"therapist_video", s.therapist_video},
+                              {"offset_sec", s.offset_sec}};
+  if (s.inset != "therapist") j["inset"] = s.inset;  // only when set: the hashes of existing sessions stay
+  return j;
 }
 
 Plan make_plan(const StudySession& s, const StudyInputs& in, const StudyRunOptions& o) {
@@ -112,6 +114,7 @@ std::vector<std::string> child_args(const StudySession& s, const StudyRunOptions
   a.insert(a.end(), {"--quiet", "--out", out.string()});
   if (o.threads_per_job > 0) a.insert(a.end(), {"--threads", std::to_string(o.threads_per_job)});
   a.insert(a.end(), {"--patient", s.patient});
+  if (s.inset != "therapist") a.insert(a.end(), {"--inset", s.inset});
   if (s.two_cameras()) {
     char offset[64];
     std::snprintf(offset, sizeof offset, "%.17g", s.offset_sec);

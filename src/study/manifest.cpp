@@ -141,7 +141,8 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
   if (csv.header.empty()) throw Error(ErrorCode::Input, name + ": no header line");
   static const std::vector<std::string> kRequired = {"session_id", "patient_id", "session_number", "date", "video"};
   static const std::set<std::string> kKnown = {"session_id", "patient_id", "session_number", "date", "video",
-                                               "therapist_id", "layout", "patient", "therapist_video", "offset_sec"};
+                                               "therapist_id", "layout", "patient", "therapist_video", "offset_sec",
+                                               "inset"};
   std::map<std::string, size_t> col;
   StudyManifest m;
   for (size_t i = 0; i < csv.header.size(); ++i) {
@@ -184,8 +185,11 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
     else if (require_videos && !fs::is_regular_file(s.video_path))
       problem("video", "file not found: " + s.video_path.string());
     if (col.count("layout") && !get("layout").empty()) s.layout = get("layout");
-    if (s.layout != "auto" && s.layout != "split" && s.layout != "single" && s.layout != "two-cameras")
-      problem("layout", "unknown layout '" + s.layout + "' (auto, split, single, two-cameras)");
+    if (s.layout != "auto" && s.layout != "split" && s.layout != "single" && s.layout != "two-cameras" &&
+        s.layout != "pip")
+      problem("layout", "unknown layout '" + s.layout + "' (auto, split, single, two-cameras, pip)");
+    if (col.count("inset") && !get("inset").empty()) s.inset = get("inset");
+    if (s.inset != "therapist" && s.inset != "patient") problem("inset", "'" + s.inset + "' is not therapist or patient");
     if (col.count("patient") && !get("patient").empty()) s.patient = get("patient");
     if (!valid_patient_rule(s.patient)) problem("patient", "'" + s.patient + "' is not left, right, largest or person:N");
     s.therapist_video = get("therapist_video");

@@ -19,8 +19,9 @@ struct StudySession {
   std::string date;                   // YYYY-MM-DD
   std::string video;                  // as written (relative to the study folder or absolute)
   std::filesystem::path video_path;   // resolved
-  std::string layout = "auto";        // auto, split, single, two-cameras
+  std::string layout = "auto";        // auto, split, single, two-cameras, pip
   std::string patient = "left";       // left, right, largest, person:N
+  std::string inset = "therapist";    // pip: the role of the inset's person, therapist or patient
   std::string therapist_video;        // two cameras: as written; empty otherwise
   std::filesystem::path therapist_video_path;
   double offset_sec = 0;              // two cameras: therapist time + offset = patient time

@@ -74,6 +74,44 @@ TEST(PanelRoles, RowsTakeTheirPanelsRoleAndASecondFaceBecomesOther) {
   EXPECT_EQ(counts.demoted, 1);
 }
 
+TEST(PanelRoles, PipRowsInTheInsetTakeItsRole) {
+  // 1280 x 720; the inset spans x 960-1260, y 520-700. Person 0 in the main view is the patient, person 1
+  // in the inset the therapist.
+  RoleAssignment r;
+  r.layout = Layout::Pip;
+  r.inset.found = r.inset.candidate = true;
+  r.inset.corner = "bottom-right";
+  r.inset.x0_norm = 0.75, r.inset.x1_norm = 960.0 / 1280 + 300.0 / 1280;
+  r.inset.y0_norm = 520.0 / 720, r.inset.y1_norm = 700.0 / 720;
+  r.roles = {{0, Role::Patient}, {1, Role::Therapist}};
+  std::vector<PersonPlacement> p = two_persons();
+  p[1].inset_share = 1;
+  const PanelSetup s = make_panel_setup(r, p, {PatientRule::Left}, 1280, 720);
+  ASSERT_TRUE(s.active);
+  EXPECT_TRUE(s.pip);
+  EXPECT_EQ(s.role[0], Role::Patient);
+  EXPECT_EQ(s.role[1], Role::Therapist);
+  EXPECT_NE(s.reason.find("therapist is in the inset"), std::string::npos) << s.reason;
+  PanelCounts counts;
+  // Identity swapped the two (similar faces): each row still takes its region's role. A face below the
+  // inset's left edge but at its height is in the main view.
+  std::vector<PanelRow> frame = {{1, Role::Therapist, {500, 200, 200, 200}}, {0, Role::Patient, {1060, 560, 80, 80}}};
+  assign_panel_roles(s, frame, counts);
+  EXPECT_EQ(frame[0].role, Role::Patient);
+  EXPECT_EQ(frame[1].role, Role::Therapist);
+  std::vector<PanelRow> beside = {{0, Role::Patient, {800, 560, 120, 120}}};
+  assign_panel_roles(s, beside, counts);
+  EXPECT_EQ(beside[0].role, Role::Patient);
+  // --inset patient: the inset's person is the patient, the main view the therapist's.
+  r.roles = {{0, Role::Therapist}, {1, Role::Patient}};
+  const PanelSetup swapped = make_panel_setup(r, p, {PatientRule::Left}, 1280, 720);
+  EXPECT_EQ(swapped.role[0], Role::Therapist);
+  EXPECT_EQ(swapped.role[1], Role::Patient);
+  // Speaker view: inactive, roles follow identity.
+  r.speaker_view = true;
+  EXPECT_FALSE(make_panel_setup(r, p, {PatientRule::Left}, 1280, 720).active);
+}
+
 TEST(PanelRoles, PersonsInBothPanelsAreReported) {
   const PanelSetup s = make_panel_setup(split_roles(Role::Patient, Role::Therapist), two_persons(), {PatientRule::Left}, 1000);
   PanelCounts counts;

@@ -279,5 +279,91 @@ TEST(Roles, BadOptionsAndDuplicateIdsThrow) {
   EXPECT_THROW(assign_roles({person(0, 1, 0.5), person(0, 2, 0.6)}, 10, {}), Error);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Picture in picture
+
+PersonPlacement in_inset(PersonPlacement p, double share) {
+  p.inset_share = share;
+  return p;
+}
+
+LayoutInfo inset_found(bool found = true) {
+  LayoutInfo l;
+  l.inset.found = found;
+  l.inset.candidate = true;
+  l.inset.corner = "bottom-right";
+  l.inset.x0_norm = 0.75, l.inset.y0_norm = 0.72, l.inset.x1_norm = 0.98, l.inset.y1_norm = 0.98;
+  l.inset.evidence = "test inset";
+  return l;
+}
+
+TEST(Layout, PipAndInsetRolesParse) {
+  EXPECT_EQ(parse_layout("pip"), Layout::Pip);
+  EXPECT_EQ(layout_name(Layout::Pip), "pip");
+  EXPECT_EQ(parse_inset_role("therapist"), Role::Therapist);
+  EXPECT_EQ(parse_inset_role("patient"), Role::Patient);
+  EXPECT_THROW(parse_inset_role("other"), Error);
+}
+
+TEST(Roles, PipGivesTheInsetTheTherapistAndTheMainViewThePatient) {
+  // Both persons present all the time: as a single layout they tie and both are unknown.
+  const std::vector<PersonPlacement> tie = {person(0, 1000, 0.47, 0.06), in_inset(person(1, 1000, 0.86, 0.004), 1)};
+  EXPECT_EQ(table(assign_roles(tie, 1000, {})), "0:unknown 1:unknown");
+  const auto a = assign_roles(tie, 1000, inset_found());
+  EXPECT_EQ(a.layout, Layout::Pip);
+  EXPECT_EQ(table(a), "0:patient 1:therapist");
+  EXPECT_NE(a.layout_reason.find("test inset"), std::string::npos) << a.layout_reason;
+  EXPECT_NE(a.reasons.at(1).find("the inset (bottom-right)"), std::string::npos) << a.reasons.at(1);
+  expect_reasons_for_all(a);
+  // --inset patient swaps them.
+  RoleOptions o;
+  o.inset = Role::Patient;
+  EXPECT_EQ(table(assign_roles(tie, 1000, inset_found(), o)), "0:therapist 1:patient");
+}
+
+TEST(Roles, PipKeepsThePatientInTheMainViewWhenTheMainFaceIsOftenCovered) {
+  // The main face is measured in 400 frames, the inset face in 990: in a single layout the inset's person
+  // would be the patient.
+  const std::vector<PersonPlacement> p = {person(0, 400, 0.47, 0.06), in_inset(person(1, 990, 0.86, 0.004), 0.98),
+                                          person(2, 20, 0.2)};
+  EXPECT_EQ(table(assign_roles(p, 1000, {})), "0:other 1:patient 2:other");
+  EXPECT_EQ(table(assign_roles(p, 1000, inset_found())), "0:patient 1:therapist 2:other");
+  // --patient largest or left changes nothing in a pip layout: the inset decides.
+  EXPECT_EQ(table(assign_roles(p, 1000, inset_found(), with_patient("largest"))), "0:patient 1:therapist 2:other");
+  // person:N names the patient wherever it is; the other region's main person is the therapist.
+  EXPECT_EQ(table(assign_roles(p, 1000, inset_found(), with_patient("person:1"))), "0:therapist 1:patient 2:other");
+  EXPECT_EQ(table(assign_roles(p, 1000, inset_found(), with_patient("person:7"))), "0:unknown 1:unknown 2:other");
+}
+
+TEST(Roles, PipOnlyWhenFoundOrForced) {
+  const std::vector<PersonPlacement> p = {person(0, 1000, 0.47, 0.06), in_inset(person(1, 900, 0.86, 0.004), 1)};
+  // auto with a candidate that failed a test: not pip.
+  EXPECT_EQ(assign_roles(p, 1000, inset_found(false)).layout, Layout::Single);
+  // --layout pip uses the best candidate; without any, nobody can be placed.
+  LayoutInfo forced = inset_found(false);
+  forced.layout = Layout::Pip;
+  EXPECT_EQ(table(assign_roles(p, 1000, forced)), "0:patient 1:therapist");
+  const auto none = assign_roles(p, 1000, fixed(Layout::Pip));
+  EXPECT_EQ(none.layout, Layout::Pip);
+  EXPECT_EQ(table(none), "0:unknown 1:unknown");
+  // A divider does not outrank a found inset; --layout split and single still do.
+  LayoutInfo both = inset_found();
+  both.divider_x_norm = 0.5;
+  EXPECT_EQ(assign_roles(p, 1000, both).layout, Layout::Pip);
+  both.layout = Layout::Single;
+  EXPECT_EQ(assign_roles(p, 1000, both).layout, Layout::Single);
+}
+
+TEST(Roles, SpeakerViewRolesFollowIdentity) {
+  // The large tile follows the speaker: both persons are in the inset about half the time.
+  const std::vector<PersonPlacement> p = {in_inset(person(0, 1000, 0.6, 0.03), 0.45), in_inset(person(1, 1000, 0.6, 0.03), 0.55)};
+  const auto a = assign_roles(p, 1000, inset_found());
+  EXPECT_TRUE(a.speaker_view);
+  EXPECT_EQ(table(a), "0:unknown 1:unknown");
+  EXPECT_NE(a.reasons.at(0).find("--patient person:N"), std::string::npos) << a.reasons.at(0);
+  const auto named = assign_roles(p, 1000, inset_found(), with_patient("person:1"));
+  EXPECT_EQ(table(named), "0:therapist 1:patient");
+}
+
 }  // namespace
 }  // namespace psyface::faces

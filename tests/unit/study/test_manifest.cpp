@@ -85,6 +85,23 @@ TEST(StudyManifest, ReportsEveryProblemWithLineAndColumn) {
   expect_has(e, "(12 problems)");
 }
 
+TEST(StudyManifest, PipLayoutAndInsetColumn) {
+  test::TempStudy s("manifest-pip");
+  s.write("a.mp4", "x");
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,layout,inset\n"
+                          "S1,P1,1,2024-01-15,a.mp4,pip,\n"
+                          "S2,P1,2,2024-01-16,a.mp4,pip,patient\n");
+  const auto m = read_sessions_csv(s.dir());
+  ASSERT_EQ(m.sessions.size(), 2u);
+  EXPECT_EQ(m.sessions[0].layout, "pip");
+  EXPECT_EQ(m.sessions[0].inset, "therapist");
+  EXPECT_EQ(m.sessions[1].inset, "patient");
+  EXPECT_TRUE(m.extra_columns.empty()) << "inset is a known column, not a free one";
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,layout,inset\n"
+                          "S1,P1,1,2024-01-15,a.mp4,pip,other\n");
+  expect_has(error_of(s), (s.dir() / "sessions.csv").string() + ":2:7: inset: 'other' is not therapist or patient");
+}
+
 TEST(StudyManifest, MissingColumnsAndFile) {
   test::TempStudy s("manifest-cols");
   EXPECT_NE(error_of(s).find("sessions.csv not found"), std::string::npos);
