@@ -2,7 +2,7 @@
 # Runs the libFuzzer harnesses of fuzz/ (docs/fuzzing.md), building build/fuzz with clang first when needed.
 #   scripts/fuzz.sh --list                 the targets
 #   scripts/fuzz.sh TARGET [SECONDS]       one target (default 60 s)
-#   scripts/fuzz.sh all [SECONDS]          every target in turn (default 20 s each), then a table
+#   scripts/fuzz.sh all [SECONDS]          every target in turn (default 20 s each), then a summary line
 #   --cpu (before the target)              SECONDS is CPU time, not wall time (campaigns on a busy machine)
 # Each run starts from fuzz/corpus/TARGET copied into a work folder outside the sources
 # ($PSYFACE_FUZZ_WORK, default build/fuzz/work/TARGET; new inputs and crash files stay there).
