@@ -122,6 +122,8 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
     const double frame = to_number(fields[c.frame], source, line_number, "frame");
     const double t = to_number(fields[c.timestamp], source, line_number, "timestamp");
     if (!std::isfinite(frame) || !std::isfinite(t)) fail(source, line_number, "frame and timestamp must be numbers");
+    if (frame != std::trunc(frame) || std::fabs(frame) > 0x1p62)  // int64 holds it exactly (found by fuzzing)
+      fail(source, line_number, "column frame: '" + std::string(fields[c.frame]) + "' is not a whole frame number");
     auto& frames = cameras[camera];
     auto [slot, inserted] = frame_slot[camera].try_emplace(static_cast<int64_t>(frame), frames.size());
     if (inserted) frames.push_back(CameraFrame{t, {}, {}});

@@ -180,6 +180,26 @@ TEST(AffectMeasures, ReadsRolesFromAFramesTable) {
   EXPECT_THROW(read_role_table(text + "3,1,0,patient,x,1\n", "z.csv"), Error);
 }
 
+// Found by fuzz/fuzz_frames_csv: a frame number beyond int64 was cast (undefined behaviour; on x86 every such
+// row became frame INT64_MIN, so distinct frames were merged); a fractional one was truncated onto another.
+TEST(AffectMeasures, RefusesFrameNumbersThatAreNotWholeInt64) {
+  const std::string h =
+      "frame,face_id,person_id,role,timestamp,success,confidence,emo_neutral,emo_happy,emo_sad,emo_angry,"
+      "emo_fearful,emo_disgusted,emo_surprised,dominant,valence,smile_intensity\n";
+  const std::string row = ",0,0,patient,0.5,1,0.9,1,0,0,0,0,0,0,neutral,0,0\n";
+  for (const std::string bad : {"1e30", "-1e300", "2.5"}) {
+    try {
+      read_role_table(h + "0" + row + bad + row, "f.csv");
+      ADD_FAILURE() << "frame " << bad << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("f.csv line 3: column frame: '" + bad + "' is not a whole frame number"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(read_role_table(h + "0" + row + "9007199254740992" + row, "f.csv").patient.frames.size(), 2u);
+}
+
 TEST(AffectMeasures, TwoCameraTablePutsEachRoleOnItsCamera) {
   const std::string h =
       "camera,frame,face_id,person_id,role,timestamp,success,confidence,emo_neutral,emo_happy,emo_sad,emo_angry,"
