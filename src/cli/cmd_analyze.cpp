@@ -138,6 +138,7 @@ nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string
             {"frame_count_estimate", v.frame_count_estimate}, {"frames_decoded", d.frames_decoded},
             {"frames_analysed", s.frames_analysed}, {"frames_corrupt", d.frames_corrupt},
             {"decode_errors", d.decode_errors}, {"timestamps_repaired", d.timestamps_repaired},
+            {"frame_index_estimated", d.frame_index_estimated},
             {"truncated", d.truncated}, {"undecoded_sec", d.undecoded_sec}, {"last_t_sec", d.last_t_sec},
             {"first_error", d.first_error}, {"stored_width_px", v.stored_width_px},
             {"stored_height_px", v.stored_height_px}, {"rotation_deg", v.orientation.rotation_cw_deg},
