@@ -7,15 +7,12 @@
 #include <cmath>
 
 #include "psyface/error.hpp"
+#include "util/number_text.hpp"
 
 namespace psyface::faces {
 namespace {
 
-std::string fixed(double v, int decimals) {  // locale-independent
-  char buf[48];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return std::string(buf, r.ptr);
-}
+std::string fixed(double v, int decimals) { return util::fixed_text(v, decimals); }
 
 // The frame at analysis size, 3 channels, 8 bit.
 cv::Mat downscale(const cv::Mat& image, int width_px) {

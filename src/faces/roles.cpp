@@ -7,17 +7,14 @@
 #include <set>
 
 #include "psyface/error.hpp"
+#include "util/number_text.hpp"
 
 namespace psyface::faces {
 namespace {
 
 enum class Side { Left, Right, Unclear };
 
-std::string fixed(double v, int decimals) {  // locale-independent
-  char buf[48];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return std::string(buf, r.ptr);
-}
+std::string fixed(double v, int decimals) { return util::fixed_text(v, decimals); }
 
 std::string percent(double share) { return fixed(100 * share, 1) + "%"; }
 
