@@ -31,7 +31,8 @@ struct VideoInfo {
 
 // One decoded (and selected) frame.
 struct Frame {
-  int64_t frame_index = 0;  // 0-based among decoded frames; estimated after a seek (see DecodeReport)
+  int64_t frame_index = 0;  // 0-based presentation-order index among all the video's frames, skipped ones
+                            // counted; estimated after a seek (see DecodeReport)
   double t_sec = 0;         // presentation time: best-effort PTS × time base − stream start; VFR-safe
   cv::Mat bgr;              // CV_8UC3, displayed (upright) size; a fresh buffer per frame (safe to keep)
   bool shot_cut = false;    // a hard cut lies between the previous delivered frame and this one
@@ -44,9 +45,10 @@ struct ReadOptions {
   double end_sec = -1;         // frames with t_sec >= end_sec are not read; -1 = to the end
   int decoder_threads = 1;     // FFmpeg decoder threads; 0 = FFmpeg chooses
   size_t queue_capacity = 8;   // AsyncFrameSource: most frames waiting between decoder and consumer
-  // With sample_fps at most a third of the nominal rate, do not decode frames no other frame depends on
-  // (FFmpeg AVDISCARD_NONREF, e.g. H.264 B-frames): the grid then takes the first *decoded* frame at or
-  // after each grid time; t_sec stays exact, frame_index is estimated from t_sec.
+  // With sample_fps at most a third of the nominal rate, do not decode a frame no other frame depends on
+  // (FFmpeg AVDISCARD_NONREF, e.g. H.264 B-frames) when the grid cannot take it: the delivered frames,
+  // times and indexes equal those of a read of every frame. Only when every packet has a pts (not raw
+  // streams, not AVI with B-frames): skipped frames are counted from their packets' pts.
   bool skip_nonref_when_sampling = true;
   // -1: turn frames upright as the file says (display matrix, else rotate tag); 0, 90, 180, 270: rotate
   // stored frames clockwise by this much instead (no mirroring), whatever the file says.
@@ -65,7 +67,8 @@ struct DecodeReport {
   bool read_error = false;        // the demuxer failed with something other than end of file
   bool truncated = false;         // read error, errors after the last good frame, or much too short
   bool cancelled = false;         // stopped by request before the end
-  bool frame_index_estimated = false;  // a seek happened: indexes are round(t_sec × nominal fps) + n
+  bool frame_index_estimated = false;  // a seek happened (indexes are round(t_sec × nominal fps) + n), or a
+                                       // packet without pts stopped the counting of skipped frames
   double last_t_sec = -1;         // t_sec of the last decoded frame inside the range; -1 when none
   double undecoded_sec = 0;       // when truncated: expected end − (last_t_sec + one frame period);
                                   // expected end: max(duration, frame count / fps), or end_sec
