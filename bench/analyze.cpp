@@ -13,7 +13,7 @@
 #include "analysis/session_analyzer.hpp"
 #include "models/dnn_model.hpp"
 #include "models/model_catalog.hpp"
-#include "report/frames_csv.hpp"
+#include "tables/frames_csv.hpp"
 
 using namespace psyface;
 
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--tta")) o.emotion.tta_flip = !std::strcmp(argv[i + 1], "flip");
   }
   const auto csv_path = std::filesystem::temp_directory_path() / ("bench_analyze_" + std::to_string(::getpid()) + ".csv");
-  report::FramesCsvWriter writer(csv_path, false);
+  tables::FramesCsvWriter writer(csv_path, false);
   analysis::AnalyzeCallbacks cb;
   cb.on_frame = [&](const std::vector<FaceObservation>& rows) { writer.write_frame(rows); };
   const auto s = analysis::analyze_video(video, models_dir, o, cb);

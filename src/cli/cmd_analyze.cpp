@@ -7,12 +7,12 @@
 #include <map>
 #include <optional>
 #include <atomic>
-#include <ctime>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "analysis/analysis_sidecar.hpp"
 #include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
 #include "analysis/two_camera_plan.hpp"
@@ -21,9 +21,9 @@
 #include "psyface/error.hpp"
 #include "psyface/version.hpp"
 #include "faces/patient_reference.hpp"
-#include "report/frames_csv.hpp"
-#include "report/person_columns.hpp"
-#include "report/two_camera_merge.hpp"
+#include "tables/frames_csv.hpp"
+#include "tables/person_columns.hpp"
+#include "analysis/two_camera_merge.hpp"
 #include "util/atomic_file.hpp"
 #include "util/progress.hpp"
 #include "video/probe.hpp"
@@ -54,13 +54,6 @@ std::atomic<bool> g_interrupted{false};
 void on_sigint(int) {
   g_interrupted = true;
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-}
-
-std::string now_iso8601() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 nlohmann::json options_json() {
@@ -94,90 +87,6 @@ nlohmann::json options_json() {
           {"patient_video", g_opts.patient_video},
           {"therapist_video", g_opts.therapist_video},
           {"offset_sec", g_opts.offset_sec}};
-}
-
-nlohmann::json persons_json(const analysis::PersonResult& p) {
-  nlohmann::json persons = nlohmann::json::array();
-  for (const auto& person : p.persons.persons) {
-    auto role = p.roles.roles.find(person.person_id);
-    auto why = p.roles.reasons.find(person.person_id);
-    persons.push_back({{"person_id", person.person_id},
-                       {"tracks", person.track_ids},
-                       {"frames", person.frames},
-                       {"embeddings", person.embeddings},
-                       {"first_sec", person.first_t_sec},
-                       {"last_sec", person.last_t_sec},
-                       {"role", role == p.roles.roles.end() ? "unknown" : std::string(faces::role_name(role->second))},
-                       {"reason", why == p.roles.reasons.end() ? "" : why->second}});
-  }
-  return {{"layout", faces::layout_name(p.roles.layout)},
-          {"layout_reason", p.roles.layout_reason},
-          {"divider_x_norm", p.layout.divider_x_norm},
-          {"layout_evidence", p.layout.evidence},
-          {"inset_evidence", p.layout.inset.evidence},
-          {"embeddings_computed", p.embeddings},
-          {"persons", persons}};
-}
-
-nlohmann::json summary_json(const analysis::AnalyzeSummary& s, const std::string& started) {
-  nlohmann::json models = nlohmann::json::array();
-  for (const auto& m : s.models) models.push_back({{"name", m.name}, {"sha256", m.sha256}, {"source", m.source}});
-  const auto& v = s.video;
-  const auto& d = s.decode;
-  const auto& t = s.times;
-  return {{"format", "psyface-analysis"},
-          {"format_version", 1},
-          {"psyface_version", kVersion},
-          {"started", started},
-          {"finished", now_iso8601()},
-          {"options", options_json()},
-          {"models", models},
-          {"video",
-           {{"path", v.path}, {"container", v.container_format}, {"codec", v.codec_name}, {"width_px", v.width_px},
-            {"height_px", v.height_px}, {"nominal_fps", v.nominal_fps}, {"duration_sec", v.duration_sec},
-            {"frame_count_estimate", v.frame_count_estimate}, {"frames_decoded", d.frames_decoded},
-            {"frames_analysed", s.frames_analysed}, {"frames_corrupt", d.frames_corrupt},
-            {"decode_errors", d.decode_errors}, {"timestamps_repaired", d.timestamps_repaired},
-            {"frame_index_estimated", d.frame_index_estimated},
-            {"truncated", d.truncated}, {"undecoded_sec", d.undecoded_sec}, {"last_t_sec", d.last_t_sec},
-            {"first_error", d.first_error}, {"stored_width_px", v.stored_width_px},
-            {"stored_height_px", v.stored_height_px}, {"rotation_deg", v.orientation.rotation_cw_deg},
-            {"hflip", v.orientation.hflip}, {"rotation_source", v.orientation_source}}},
-          {"rows", {{"face", s.face_rows}, {"no_face", s.no_face_rows}}},
-          {"tracking",
-           {{"tracks_started", s.tracking.tracks_started}, {"reacquisitions", s.tracking.reacquisitions},
-            {"detector_runs", s.tracking.detector_runs}, {"mesh_runs", s.tracking.mesh_runs}}},
-          {"timing_ms",
-           {{"wall", s.wall_sec * 1000}, {"decode_wait", t.decode_wait_ms}, {"detect", t.detect_ms},
-            {"mesh", t.mesh_ms}, {"crop_geometry", t.crop_geometry_ms}, {"emotion", t.emotion_ms},
-            {"write", t.write_ms}, {"persons", t.persons_ms}}},
-          {"persons", persons_json(s.persons)},
-          {"cancelled", s.cancelled}};
-}
-
-// Every decision that changed rows, counted, so a study can list the sessions that need a look
-// (docs/output-format.md).
-nlohmann::json decisions_json(const analysis::AnalyzeSummary& s, const analysis::LabelReport& labels) {
-  nlohmann::json splits = nlohmann::json::array();
-  for (const auto& x : s.persons.splits.splits)
-    splits.push_back({{"face_id", x.track_id}, {"t_sec", x.t_sec}, {"new_face_id", x.new_face_id},
-                      {"similarity", x.similarity}});
-  nlohmann::json both = nlohmann::json::array();
-  for (const auto& p : labels.persons_in_both_panels)
-    both.push_back({{"person_id", p.person_id}, {"rows_left", p.rows_left}, {"rows_right", p.rows_right}});
-  const auto& panels = s.persons.panels;
-  return {{"rotation_deg", s.video.orientation.rotation_cw_deg},
-          {"hflip", s.video.orientation.hflip},
-          {"rotation_source", s.video.orientation_source},
-          {"shot_cuts", s.shot_cut_sec.size()},
-          {"shot_cut_sec", s.shot_cut_sec},
-          {"track_splits", splits.size()},
-          {"splits", splits},
-          {"panel_roles", panels.active},
-          {"panel_reason", panels.reason},
-          {"panel_overrides", labels.panel.overrides},
-          {"panel_demoted_to_other", labels.panel.demoted},
-          {"persons_in_both_panels", both}};
 }
 
 // Mean emotion probabilities and smile per track, printed to stdout when the run ends.
@@ -240,7 +149,7 @@ nlohmann::json check_patient_reference(const analysis::PersonResult& p, const Re
   }
   if (!check.existing) {
     faces::PatientReference ref{p.embedding_model, p.embedding_sha256, faces::kEmbeddingRecipe,
-                                patient->mean_embedding, patient->embeddings, video, now_iso8601()};
+                                patient->mean_embedding, patient->embeddings, video, analysis::now_iso8601()};
     faces::write_patient_reference(g_opts.patient_ref, ref);
     std::cerr << "psyface: created patient reference " << g_opts.patient_ref << " from person " << patient->person_id << "\n";
     j["status"] = "created";
@@ -272,12 +181,12 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
                      analysis::AnalyzeOptions a, const std::filesystem::path& out, const ReferenceCheck* reference) {
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
   const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
-  const std::string started = now_iso8601();
+  const std::string started = analysis::now_iso8601();
   // Rows are written during the pass to <stem>.frames.partial.csv (through a temporary file); persons and
   // roles are known only at the end, when the final table is written from it. An interrupted run keeps the
   // partial files, so it never replaces an earlier complete result.
   const auto partial_csv = out / (stem + ".frames.partial.csv");
-  report::FramesCsvWriter writer(partial_csv, a.landmarks);
+  tables::FramesCsvWriter writer(partial_csv, a.landmarks);
   const double end = a.read.end_sec > 0 ? std::min(a.read.end_sec, info.duration_sec) : info.duration_sec;
   const double span = std::max(0.0, end - a.read.start_sec);
   const int64_t expected = a.read.sample_fps > 0 ? static_cast<int64_t>(span * a.read.sample_fps)
@@ -310,11 +219,11 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
   analysis::RowLabeler labeler(summary.persons);
   if (run.ok) {
-    report::add_person_columns(partial_csv, run.csv, [&](const std::vector<report::FrameRowKey>& rows) {
+    tables::add_person_columns(partial_csv, run.csv, [&](const std::vector<tables::FrameRowKey>& rows) {
       std::vector<analysis::RowKey> keys;
       for (const auto& r : rows)
         keys.push_back({r.face_id, r.t_sec, cv::Rect2f(float(r.box_x), float(r.box_y), float(r.box_w), float(r.box_h))});
-      std::vector<report::PersonLabel> out;
+      std::vector<tables::PersonLabel> out;
       for (const auto& l : labeler.label_frame(keys))
         out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role))});
       return out;
@@ -323,8 +232,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   }
   const analysis::LabelReport labels = labeler.report();
   run.sidecar = out / (stem + (run.ok ? ".analysis.json" : ".analysis.partial.json"));
-  nlohmann::json sidecar = summary_json(summary, started);
-  sidecar["decisions"] = decisions_json(summary, labels);
+  nlohmann::json sidecar = analysis::sidecar_json(summary, labels, started, options_json());
   if (a.camera != analysis::AnalyzeOptions::Camera::Single)  // the window this camera read, on its own clock
     sidecar["camera"] = {{"side", a.camera == analysis::AnalyzeOptions::Camera::A ? "A" : "B"},
                          {"start_sec", a.read.start_sec},
@@ -400,7 +308,7 @@ void run_analyze() {
     const VideoRun tb = analyze_one(g_opts.therapist_video, plan.b.stem, models_dir, a, out, nullptr);
     if (!tb.ok) return;
     const auto dyad = out / (plan.dyad_stem + ".frames.csv");
-    const auto m = report::merge_two_cameras({pa.csv, {}, "unknown"}, {tb.csv, {}, "unknown"}, dyad,
+    const auto m = analysis::merge_two_cameras({pa.csv, {}, "unknown"}, {tb.csv, {}, "unknown"}, dyad,
                                              {g_opts.offset_sec, "face_id"});
     std::cerr << "psyface: wrote the two-camera table " << dyad.string() << " (" << m.rows_a << " rows from A, "
               << m.rows_b << " from B, B shifted by " << g_opts.offset_sec << " s)\n";

@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "models/emotion_classifier.hpp"
 #include "psyface/error.hpp"
-#include "report/csv.hpp"
+#include "tables/csv.hpp"
 #include "util/atomic_file.hpp"
 #include "util/image_file.hpp"
 
@@ -34,7 +34,7 @@ void run_classify() {
   int unreadable = 0;
   for (const auto& path : g_opts.images) {
     const cv::Mat face = util::read_image(path);
-    csv << report::csv_field(path) << ',' << clf->name() << (g_opts.emotion.flip() ? "+flip" : "");
+    csv << tables::csv_field(path) << ',' << clf->name() << (g_opts.emotion.flip() ? "+flip" : "");
     if (face.empty()) {
       std::cerr << "psyface: warning: cannot read image " << path << "\n";
       ++unreadable;
@@ -45,7 +45,7 @@ void run_classify() {
     }
     const EmotionProbs p = clf->classify(face);
     csv << ",ok";
-    for (float v : p.p) csv << ',' << report::format_number(v, 6);
+    for (float v : p.p) csv << ',' << tables::format_number(v, 6);
     csv << ',' << emotion_name(p.dominant()) << '\n';
   }
   if (g_opts.out.empty()) std::cout << csv.str();

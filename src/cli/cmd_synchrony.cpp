@@ -11,7 +11,7 @@
 #include "measures/synchrony.hpp"
 #include "measures/synchrony_resample.hpp"
 #include "psyface/error.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 #include "util/atomic_file.hpp"
 #include "util/progress.hpp"
 
@@ -54,7 +54,7 @@ struct CameraFrames {
 };
 
 TableSeries read_roles(const std::filesystem::path& table, const std::vector<std::string>& names) {
-  report::CsvReader csv(table);
+  tables::CsvReader csv(table);
   if (!csv.has_column("role"))
     throw Error(ErrorCode::Input, table.string() + ": no 'role' column; run psyface analyze (it assigns roles)");
   const size_t c_t = csv.column("timestamp"), c_ok = csv.column("success"), c_role = csv.column("role");

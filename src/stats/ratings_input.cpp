@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "psyface/error.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 
 namespace psyface::stats {
 namespace {
@@ -25,7 +25,7 @@ std::string trim(std::string s) {
 }
 
 // Column index of the first of names that exists; throws naming the file when none does.
-size_t require_column(const report::CsvReader& csv, std::initializer_list<const char*> names) {
+size_t require_column(const tables::CsvReader& csv, std::initializer_list<const char*> names) {
   for (const char* n : names)
     if (csv.has_column(n)) return csv.column(n);
   std::string list;
@@ -82,7 +82,7 @@ std::optional<RatingProblem> validate_rating(HumanRating& r) {
 }
 
 std::vector<HumanRating> read_ratings_csv(const std::filesystem::path& path) {
-  report::CsvReader csv(path);
+  tables::CsvReader csv(path);
   const size_t c_session = require_column(csv, {"session_id"}), c_start = require_column(csv, {"start", "start_sec"}),
                c_end = require_column(csv, {"end", "end_sec"}), c_rater = require_column(csv, {"rater"}),
                c_mode = require_column(csv, {"ceas_mode"}), c_peak = require_column(csv, {"ceas_peak"});

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "psyface/error.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 
 namespace psyface::stats {
 namespace {
@@ -21,12 +21,12 @@ std::optional<double> to_number(const std::string& s) {
   return v;
 }
 
-std::string col_name(const report::CsvReader& csv, size_t c) {
+std::string col_name(const tables::CsvReader& csv, size_t c) {
   return "column " + std::to_string(c + 1) + " (" + csv.header()[c] + ")";
 }
 
 // Number or NaN for NA; throws naming line and column otherwise.
-double number_or_fail(const report::CsvReader& csv, size_t c) {
+double number_or_fail(const tables::CsvReader& csv, size_t c) {
   const std::string& s = csv.fields()[c];
   if (is_na(s)) return NAN;
   const auto v = to_number(s);
@@ -34,7 +34,7 @@ double number_or_fail(const report::CsvReader& csv, size_t c) {
   return *v;
 }
 
-size_t need(const report::CsvReader& csv, const std::string& name, const std::string& why) {
+size_t need(const tables::CsvReader& csv, const std::string& name, const std::string& why) {
   if (!csv.has_column(name))
     throw Error(ErrorCode::Input, csv.path().string() + " line 1: missing column \"" + name + "\" (" + why + ")");
   return csv.column(name);
@@ -43,7 +43,7 @@ size_t need(const report::CsvReader& csv, const std::string& name, const std::st
 }  // namespace
 
 std::vector<OutcomeRecord> read_outcomes_csv(const std::filesystem::path& path) {
-  report::CsvReader csv(path);
+  tables::CsvReader csv(path);
   const size_t c_id = need(csv, "patient_id", "one row per patient"), c_pre = need(csv, "pre", "score before therapy"),
                c_post = need(csv, "post", "score after therapy; empty when missing");
   const bool has_dropout = csv.has_column("dropout");
@@ -171,7 +171,7 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
 }
 
 MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection) {
-  report::CsvReader csv(path);
+  tables::CsvReader csv(path);
   CellTable cells{path.string(), csv.header(), {}, {}, {}};
   while (csv.next()) {
     cells.rows.push_back(csv.fields());

@@ -9,7 +9,7 @@
 
 #include "measures/affect_measures.hpp"
 #include "psyface/error.hpp"
-#include "report/csv.hpp"
+#include "tables/csv.hpp"
 #include "study/analysis_options.hpp"
 #include "study/batch_runner.hpp"
 #include "study/child_process.hpp"
@@ -52,7 +52,7 @@ std::string view_csv(SqliteDb& db, const std::string& view, const std::string& o
         std::snprintf(buf, sizeof buf, "%.9g", q.real(c));
         out << buf;
       } else {
-        out << report::csv_field(q.text(c));
+        out << tables::csv_field(q.text(c));
       }
     }
     out << "\n";
@@ -92,14 +92,14 @@ std::string dictionary(SqliteDb& db, const std::vector<std::string>& free_column
       }
       for (const auto& id : kIdentifiers)
         if (id.column == name) r = id;
-      out << table << "," << r.column << "," << r.type << "," << report::csv_field(r.unit) << ","
-          << report::csv_field(r.description) << "\n";
+      out << table << "," << r.column << "," << r.type << "," << tables::csv_field(r.unit) << ","
+          << tables::csv_field(r.description) << "\n";
     }
   }
   out << "session_info.csv,session_id,text,,session identifier\n";
   out << "session_info.csv,status,text,,done / failed / pending / running when exported\n";
   for (const auto& c : free_columns)
-    out << "session_info.csv," << report::csv_field(c) << ",text,,free column of sessions.csv as given\n";
+    out << "session_info.csv," << tables::csv_field(c) << ",text,,free column of sessions.csv as given\n";
   out << "session_info.csv,analysis_options,text,,study-wide psyface analyze options of the run that analysed the "
          "session (done sessions; NA otherwise)\n";
   out << "session_info.csv,analysis_models,text,,SHA-256 of the model manifests used by that run\n";
@@ -120,19 +120,19 @@ std::string session_info(SqliteDb& db, std::vector<std::string>& free_columns) {
     for (const auto& [k, v] : std::get<2>(rows.front()).items()) free_columns.push_back(k);
   std::ostringstream out;
   out << "session_id,status";
-  for (const auto& c : free_columns) out << "," << report::csv_field(c);
+  for (const auto& c : free_columns) out << "," << tables::csv_field(c);
   out << ",analysis_options,analysis_models,analysis_options_hash\n";
   for (const auto& [id, status, extra] : rows) {
-    out << report::csv_field(id) << "," << status;
+    out << tables::csv_field(id) << "," << status;
     for (const auto& c : free_columns) {
       const std::string v = extra.contains(c) ? extra[c].get<std::string>() : "";
-      out << "," << (v.empty() ? "NA" : report::csv_field(v));
+      out << "," << (v.empty() ? "NA" : tables::csv_field(v));
     }
     const auto it = options.find(id);
     for (const std::string* v : {it == options.end() ? nullptr : &it->second.options,
                                  it == options.end() ? nullptr : &it->second.models,
                                  it == options.end() ? nullptr : &it->second.options_hash})
-      out << "," << (!v || v->empty() ? "NA" : report::csv_field(*v));
+      out << "," << (!v || v->empty() ? "NA" : tables::csv_field(*v));
     out << "\n";
   }
   return out.str();

@@ -10,7 +10,7 @@
 #include "../stats/stats_test_support.hpp"
 #include "../stats/study_db_fixture.hpp"
 #include "cli_test_support.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 
 namespace psyface {
 namespace {
@@ -26,7 +26,7 @@ struct Cell {
 
 Cell find_row(const fs::path& table, const std::string& measure, const std::string& target, const std::string& part,
               const std::string& statistic) {
-  report::CsvReader csv(table);
+  tables::CsvReader csv(table);
   Cell c;
   while (csv.next()) {
     const auto& f = csv.fields();

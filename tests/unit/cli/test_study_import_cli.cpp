@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_test_support.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 #include "../stats/study_db_fixture.hpp"
 #include "study_stats_support.hpp"
 
@@ -54,7 +54,7 @@ fs::path make_study(const std::string& name, const std::function<std::string(int
 
 // The cells of one column of a CSV file, by the first column's value.
 std::map<std::string, std::string> column(const fs::path& csv, const std::string& name) {
-  report::CsvReader r(csv);
+  tables::CsvReader r(csv);
   std::map<std::string, std::string> out;
   while (r.next()) out[r.fields()[0]] = r.fields()[r.column(name)];
   return out;
@@ -222,7 +222,7 @@ TEST(StudyImportCli, ReplaceRemovesRatingsAndOutcomesTheNewFilesNoLongerHave) {
   EXPECT_EQ(test::sql_count(db, "SELECT COUNT(*) FROM ratings WHERE session_id = 'S2'"), 1);
   ASSERT_EQ(test::run("study export " + dir.string()).exit_code, 0);
   {
-    report::CsvReader seg(dir / "export" / "segments.csv");
+    tables::CsvReader seg(dir / "export" / "segments.csv");
     std::multiset<std::string> s1;
     while (seg.next())
       if (seg.fields()[seg.column("session_id")] == "S1" && seg.fields()[seg.column("role")] == "patient")

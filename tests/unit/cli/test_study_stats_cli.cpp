@@ -18,7 +18,7 @@
 #include "study_stats_support.hpp"
 #include "measures/affect_measures.hpp"
 #include "psyface/records.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 #include "study/frames_store.hpp"
 #include "study/manifest.hpp"
 #include "study/study_db.hpp"
@@ -46,7 +46,7 @@ void expect_same_tables(const fs::path& a, const fs::path& b) {
   ASSERT_FALSE(names_a.empty());
   ASSERT_EQ(names_a, names_b);
   for (const auto& name : names_a) {
-    report::CsvReader ca(a / name), cb(b / name);
+    tables::CsvReader ca(a / name), cb(b / name);
     ASSERT_EQ(ca.header(), cb.header()) << name;
     int rows = 0;
     while (true) {
@@ -125,7 +125,7 @@ TEST(StudyStatsCli, RealStudyDatabaseEqualsTheCsvRoute) {
   // every rated segment has a measure row per role: the file's segment once, the others as "rated"
   ASSERT_EQ(test::run("study export " + dir.string()).exit_code, 0);
   {
-    report::CsvReader seg(dir / "export" / "segments.csv");
+    tables::CsvReader seg(dir / "export" / "segments.csv");
     std::map<std::string, int> labels;
     int patient_rows = 0;
     while (seg.next()) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 #include "../test_paths.hpp"
 
 namespace psyface::test {
@@ -15,7 +15,7 @@ inline std::filesystem::path stats_golden_dir() { return source_dir() / "tests/g
 
 // Numeric columns of a golden CSV, by name.
 inline std::map<std::string, std::vector<double>> read_golden_columns(const std::string& file) {
-  report::CsvReader csv(stats_golden_dir() / file);
+  tables::CsvReader csv(stats_golden_dir() / file);
   std::map<std::string, std::vector<double>> cols;
   while (csv.next())
     for (size_t c = 0; c < csv.header().size(); ++c) cols[csv.header()[c]].push_back(csv.number(c));
@@ -25,7 +25,7 @@ inline std::map<std::string, std::vector<double>> read_golden_columns(const std:
 // expected.csv as quantity -> value.
 inline const std::map<std::string, double>& r_expected() {
   static const std::map<std::string, double> values = [] {
-    report::CsvReader csv(stats_golden_dir() / "expected.csv");
+    tables::CsvReader csv(stats_golden_dir() / "expected.csv");
     std::map<std::string, double> v;
     while (csv.next()) v[csv.fields()[0]] = csv.number(1);
     return v;

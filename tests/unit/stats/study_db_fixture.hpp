@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 #include "study/study_db.hpp"
 #include "stats_test_support.hpp"
 
@@ -33,7 +33,7 @@ inline std::string sql_quote(const std::string& v) {
 
 // Copies a CSV into table `name` (all columns untyped, values as in the file, numbers stored as numbers).
 inline void load_csv_table(sqlite3* db, const std::filesystem::path& csv_path, const std::string& name) {
-  report::CsvReader csv(csv_path);
+  tables::CsvReader csv(csv_path);
   std::string cols;
   for (const auto& h : csv.header()) cols += (cols.empty() ? "" : ", ") + h;
   sql_exec(db, "BEGIN; CREATE TABLE " + name + "(" + cols + ")");

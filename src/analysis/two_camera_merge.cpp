@@ -1,4 +1,4 @@
-#include "report/two_camera_merge.hpp"
+#include "analysis/two_camera_merge.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,21 +7,21 @@
 #include <vector>
 
 #include "psyface/error.hpp"
-#include "report/csv.hpp"
-#include "report/csv_reader.hpp"
+#include "tables/csv.hpp"
+#include "tables/csv_reader.hpp"
 #include "util/atomic_file.hpp"
 
-namespace psyface::report {
+namespace psyface::analysis {
 namespace {
 
 // One camera's side of the merge: the reader, the current row's time and role, and its checks.
 struct CameraStream {
   const char* name;
   const CameraFrames& cam;
-  CsvReader reader;
+  tables::CsvReader reader;
   double offset_sec;
   size_t time_col = 0, id_col = 0;
-  size_t role_col = std::string::npos;  // an input role column (report/person_columns), else npos
+  size_t role_col = std::string::npos;  // an input role column (tables/person_columns), else npos
   double t_sec = 0, previous_t_sec = -INFINITY;
   std::string role;
   bool has_row = false;
@@ -85,19 +85,19 @@ void write_row(std::ofstream& out, std::string& line, const CameraStream& s) {
   line.assign(s.name);
   if (s.role_col == std::string::npos) {
     line += ',';
-    line += csv_field(s.role);
+    line += tables::csv_field(s.role);
   }
   const auto& f = s.reader.fields();
   for (size_t k = 0; k < f.size(); ++k) {
     line += ',';
     if (k == s.role_col) {
-      line += csv_field(s.role);
+      line += tables::csv_field(s.role);
     } else if (k == s.time_col && s.offset_sec != 0) {
       char buf[48];
       const auto r = std::to_chars(buf, buf + sizeof buf, s.t_sec, std::chars_format::fixed, 4);
       line.append(buf, r.ptr);
     } else {
-      line += csv_field(f[k]);
+      line += tables::csv_field(f[k]);
     }
   }
   line += '\n';
@@ -117,7 +117,7 @@ TwoCameraMergeSummary merge_two_cameras(const CameraFrames& a, const CameraFrame
   std::string line = sa.role_col == std::string::npos ? "camera,role" : "camera";
   for (const auto& c : sa.reader.header()) {
     line += ',';
-    line += csv_field(c);
+    line += tables::csv_field(c);
   }
   os << line << '\n';
   sa.advance();
@@ -131,4 +131,4 @@ TwoCameraMergeSummary merge_two_cameras(const CameraFrames& a, const CameraFrame
   return {sa.rows, sb.rows};
 }
 
-}  // namespace psyface::report
+}  // namespace psyface::analysis

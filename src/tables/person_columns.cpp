@@ -1,4 +1,4 @@
-#include "report/person_columns.hpp"
+#include "tables/person_columns.hpp"
 
 #include <array>
 #include <charconv>
@@ -8,7 +8,7 @@
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
 
-namespace psyface::report {
+namespace psyface::tables {
 namespace {
 
 // Field k of a CSV line without quoted commas (psyface's own tables).
@@ -111,4 +111,4 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
   dst.commit();
 }
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

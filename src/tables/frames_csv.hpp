@@ -8,7 +8,7 @@
 #include "psyface/records.hpp"
 #include "util/atomic_file.hpp"
 
-namespace psyface::report {
+namespace psyface::tables {
 
 // The column names, in order (with_landmarks adds x_0..x_467, y_0..y_467).
 std::vector<std::string> frames_csv_columns(bool with_landmarks);
@@ -36,4 +36,4 @@ class FramesCsvWriter {
   std::string line_;
 };
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

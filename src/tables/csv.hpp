@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace psyface::report {
+namespace psyface::tables {
 
 // Quotes a field when it contains a comma, quote or newline.
 std::string csv_field(std::string_view s);
@@ -11,4 +11,4 @@ std::string csv_field(std::string_view s);
 // Fixed-point with `decimals` digits, "NA" for NaN/inf; locale-independent.
 std::string format_number(double v, int decimals);
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

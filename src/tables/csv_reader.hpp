@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace psyface::report {
+namespace psyface::tables {
 
 class CsvReader {
  public:
@@ -47,4 +47,4 @@ class CsvReader {
   std::vector<std::string> header_, fields_;
 };
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

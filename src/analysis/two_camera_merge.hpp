@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-namespace psyface::report {
+namespace psyface::analysis {
 
 // One camera's table and the roles of its faces.
 struct CameraFrames {
@@ -31,7 +31,7 @@ struct TwoCameraMergeSummary {
 //           headers containing frame, timestamp and id_column; each file's rows in time order.
 // ensures: `out` holds the header "camera,role,<the inputs' columns>" and every row of both files once:
 //          camera "A" or "B"; role from the camera's role_by_id ("NA" for rows without a face: id -1 or NA).
-//          Inputs that already have a role column (report/person_columns) get no second one: the header is
+//          Inputs that already have a role column (tables/person_columns) get no second one: the header is
 //          "camera,<the inputs' columns>" and a camera's role values are kept when its role_by_id is empty.
 //          B's timestamp is shifted by offset_sec (written with 4 decimals). Rows are sorted by timestamp, A before
 //          B at equal timestamps, each camera's rows in file order. Written to a temporary file and renamed.
@@ -41,4 +41,4 @@ struct TwoCameraMergeSummary {
 TwoCameraMergeSummary merge_two_cameras(const CameraFrames& a, const CameraFrames& b,
                                         const std::filesystem::path& out, const TwoCameraMergeOptions& options = {});
 
-}  // namespace psyface::report
+}  // namespace psyface::analysis

@@ -1,6 +1,6 @@
 // Two-camera merge on small hand-written tables: order on the common clock, the offset's sign, the
 // camera and role columns, and errors that name the file and line.
-#include "report/two_camera_merge.hpp"
+#include "analysis/two_camera_merge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "psyface/error.hpp"
-#include "report/frames_csv.hpp"
+#include "tables/frames_csv.hpp"
 
-namespace psyface::report {
+namespace psyface::analysis {
 namespace {
 
 namespace fs = std::filesystem;
@@ -214,7 +214,7 @@ TEST_F(TwoCameraMerge, FailedMergeKeepsAnEarlierResult) {
 TEST_F(TwoCameraMerge, TablesWrittenByFramesCsvWriterMerge) {
   // The real frames.csv format: full header, no-face rows with NA in every measure.
   auto table = [&](const std::string& name, int track, double t0) {
-    FramesCsvWriter w(dir_ / name, false);
+    tables::FramesCsvWriter w(dir_ / name, false);
     for (int i = 0; i < 3; ++i) {
       FaceObservation o;
       o.frame_index = i;
@@ -234,7 +234,7 @@ TEST_F(TwoCameraMerge, TablesWrittenByFramesCsvWriterMerge) {
   merge_two_cameras(a, b, out(), o);
   const auto l = lines(out());
   ASSERT_EQ(l.size(), 7u);
-  const size_t columns = frames_csv_columns(false).size() + 2;
+  const size_t columns = tables::frames_csv_columns(false).size() + 2;
   for (const auto& row : l) EXPECT_EQ(static_cast<size_t>(std::count(row.begin(), row.end(), ',')) + 1, columns) << row;
   std::vector<std::string> order;
   for (size_t k = 1; k < l.size(); ++k) order.push_back(l[k].substr(0, l[k].find(',', 2)));
@@ -243,4 +243,4 @@ TEST_F(TwoCameraMerge, TablesWrittenByFramesCsvWriterMerge) {
 }
 
 }  // namespace
-}  // namespace psyface::report
+}  // namespace psyface::analysis

@@ -1,9 +1,9 @@
-#include "report/csv.hpp"
+#include "tables/csv.hpp"
 
 #include <charconv>
 #include <cmath>
 
-namespace psyface::report {
+namespace psyface::tables {
 
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
@@ -28,4 +28,4 @@ std::string format_number(double v, int decimals) {
   return s;
 }
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

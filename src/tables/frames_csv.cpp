@@ -1,11 +1,11 @@
-#include "report/frames_csv.hpp"
+#include "tables/frames_csv.hpp"
 
 #include <charconv>
 #include <cmath>
 
 #include "psyface/error.hpp"
 
-namespace psyface::report {
+namespace psyface::tables {
 namespace {
 
 void append(std::string& s, double v, int decimals) {
@@ -101,4 +101,4 @@ void FramesCsvWriter::write_row(const FaceObservation& o) {
 
 void FramesCsvWriter::commit() { file_.commit(); }
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

@@ -1,4 +1,4 @@
-#include "report/csv_reader.hpp"
+#include "tables/csv_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include "psyface/error.hpp"
 
-namespace psyface::report {
+namespace psyface::tables {
 
 CsvReader::CsvReader(std::filesystem::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
   if (!in_) throw Error(ErrorCode::Input, path_.string() + ": cannot open");
@@ -88,4 +88,4 @@ double CsvReader::number(size_t col) const {
   return v;
 }
 
-}  // namespace psyface::report
+}  // namespace psyface::tables

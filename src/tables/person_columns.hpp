@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace psyface::report {
+namespace psyface::tables {
 
 // What add_person_columns reads from one row for the labeller.
 struct FrameRowKey {
@@ -29,4 +29,4 @@ struct PersonLabel {
 void add_person_columns(const std::filesystem::path& in, const std::filesystem::path& out,
                         const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label);
 
-}  // namespace psyface::report
+}  // namespace psyface::tables
