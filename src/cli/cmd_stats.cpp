@@ -64,7 +64,8 @@ void finish(stats::StatsReport report, const stats::StatsSource& source, const s
   stats::write_stats_report(g_opts.out_dir, report);
   for (const auto& w : report.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
   std::cerr << "psyface: measure set: " << set.kind << " (" << set.chosen_by << "), " << table.measures.size()
-            << " measures, role " << (set.role.empty() ? "all" : set.role) << "\n";
+            << (table.measures.size() == 1 ? " measure" : " measures") << ", role "
+            << (set.role.empty() ? "all" : set.role) << "\n";
   if (!g_opts.quiet)
     for (const auto& n : report.notes) std::cerr << "psyface: note: " << n << "\n";
   std::cerr << "psyface: wrote " << report.tables.size() << " tables (CSV and Markdown), " << report.command

@@ -83,13 +83,14 @@ nlohmann::json measure_set_json(const MeasureSetLabel& l) {
 
 std::string measure_set_text(const MeasureSetLabel& l) {
   if (l.kind.empty()) return "";
-  const std::string n = std::to_string(l.measures.size());
+  const std::string role = l.role.empty() ? "all" : l.role;
+  const std::string family = l.measures.size() == 1 ? "Holm and BH adjust over this one measure."
+                                                    : "Holm and BH adjust over these " +
+                                                          std::to_string(l.measures.size()) + " measures.";
   if (l.kind == "primary")
-    return "**Measure set: primary** (" + l.chosen_by + "; role " + (l.role.empty() ? "all" : l.role) + "): " +
-           joined(l.measures) + ". Holm and BH adjust over these " + n + " measures.";
-  return "**Measure set: exploratory** (" + l.chosen_by + "; role " + (l.role.empty() ? "all" : l.role) + "): " + n +
-         " measures (" + joined(l.measures) + "), not the pre-declared primary measures: every p-value, adjusted or "
-         "not, is exploratory. Holm and BH adjust over these " + n + " measures.";
+    return "**Measure set: primary** (" + l.chosen_by + "; role " + role + "): " + joined(l.measures) + ". " + family;
+  return "**Measure set: exploratory** (" + l.chosen_by + "; role " + role + "): " + joined(l.measures) +
+         "; not the pre-declared primary measures, so every p-value, adjusted or not, is exploratory. " + family;
 }
 
 }  // namespace psyface::stats
