@@ -16,21 +16,14 @@ namespace {
 
 struct StatsCliOptions {
   std::vector<std::string> ratings, sessions;
-  std::string outcomes, segments, eaf_tiers, eaf_session, measures, role = "patient", out_dir = "stats", study_dir;
+  std::string outcomes, segments, eaf_tiers, eaf_session, measures, role, out_dir = "stats", study_dir;
+  bool role_given = false;  // --role given (else the primary role: study.conf primary_role or patient)
   std::string journal;  // "": keep the study's journal mode
   bool lower_is_better = false, higher_is_better = false, replace = false, quiet = false;
   stats::AgreementOptions agreement;
 };
 
 StatsCliOptions g_opts;
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 stats::EafTierMap eaf_tiers() {
   stats::EafTierMap m = g_opts.eaf_tiers.empty() ? stats::EafTierMap{} : stats::parse_eaf_tier_map(g_opts.eaf_tiers);
@@ -50,7 +43,11 @@ std::unique_ptr<stats::StatsSource> make_source() {
   return std::make_unique<stats::CsvStatsSource>(std::move(f));
 }
 
-stats::MeasureSelection selection() { return {split_list(g_opts.measures), g_opts.role}; }
+// --measures and --role against the source's primary measures; auxiliary: columns read whatever they say.
+stats::MeasureSet measure_set(const stats::StatsSource& source, std::vector<std::string> auxiliary = {}) {
+  const auto role = g_opts.role_given ? std::optional(g_opts.role) : std::nullopt;
+  return stats::resolve_measure_set(g_opts.measures, role, source.primary_measures(), std::move(auxiliary));
+}
 
 // --lower-is-better / --higher-is-better; nullopt when neither is given.
 std::optional<bool> requested_direction() {
@@ -60,10 +57,15 @@ std::optional<bool> requested_direction() {
 }
 
 // Writes the report with the source's warnings, which are printed even with --quiet.
-void finish(stats::StatsReport report, const stats::StatsSource& source) {
+void finish(stats::StatsReport report, const stats::StatsSource& source, const stats::MeasureSet& set,
+            const stats::MeasureTable& table) {
   report.warnings = source.warnings();
+  report.measure_set = stats::measure_set_label(set, table.measures);
   stats::write_stats_report(g_opts.out_dir, report);
   for (const auto& w : report.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
+  std::cerr << "psyface: measure set: " << set.kind << " (" << set.chosen_by << "), " << table.measures.size()
+            << (table.measures.size() == 1 ? " measure" : " measures") << ", role "
+            << (set.role.empty() ? "all" : set.role) << "\n";
   if (!g_opts.quiet)
     for (const auto& n : report.notes) std::cerr << "psyface: note: " << n << "\n";
   std::cerr << "psyface: wrote " << report.tables.size() << " tables (CSV and Markdown), " << report.command
@@ -73,18 +75,20 @@ void finish(stats::StatsReport report, const stats::StatsSource& source) {
 void run_agreement() {
   const auto source = make_source();
   const auto ratings = source->ratings();
-  const auto segments = source->segment_measures(selection());
-  finish(stats::run_agreement(ratings, segments, g_opts.agreement), *source);
+  const auto set = measure_set(*source, stats::kappa_columns(g_opts.agreement));
+  const auto segments = source->segment_measures(set.selection);
+  finish(stats::run_agreement(ratings, segments, g_opts.agreement), *source, set, segments);
 }
 
 void run_outcomes() {
   const auto source = make_source();
   const auto outcomes = source->outcomes();
-  const auto sessions = source->session_measures(selection());
+  const auto set = measure_set(*source);
+  const auto sessions = source->session_measures(set.selection);
   const auto o = stats::outcome_direction(requested_direction(), source->outcome_lower_is_better());
   std::cerr << "psyface: direction of improvement: " << stats::direction_text(o.lower_is_better) << ", from "
             << o.direction_source << "\n";
-  finish(stats::run_outcomes(outcomes, sessions, o), *source);
+  finish(stats::run_outcomes(outcomes, sessions, o), *source, set, sessions);
 }
 
 void print_import(const stats::ImportSummary& sum, const std::string& what) {
@@ -127,9 +131,14 @@ void add_direction(CLI::App* cmd, const std::string& lower_help) {
 void add_common(CLI::App* cmd) {
   add_journal(cmd);
   auto& o = g_opts;
-  cmd->add_option("--measures", o.measures, "Measure columns a,b,c (default: every numeric non-identifier column)");
-  cmd->add_option("--role", o.role, "Keep rows of this role when the table has a role column (\"\" = all rows)")
-      ->capture_default_str();
+  cmd->add_option("--measures", o.measures,
+                  "Measures to analyse: all (every measure, labelled exploratory) or a,b,c (default: the primary "
+                  "measures, study.conf primary_measures with --study, else share_happy,share_neutral,"
+                  "smile_onsets_per_min,expressivity); bookkeeping and quality columns are never measures");
+  cmd->add_option("--role", o.role,
+                  "Keep rows of this role when the table has a role column (\"\" = all rows; default: study.conf "
+                  "primary_role with --study, else patient)")
+      ->each([](const std::string&) { g_opts.role_given = true; });
   cmd->add_option("-o,--out", o.out_dir, "Output folder for the tables, <command>.md and <command>.json")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", o.quiet, "No notes on stderr (they stay in the outputs)");

@@ -104,11 +104,19 @@ StatTable kappa_table(const std::vector<RatedSegment>& rated, const MeasureTable
               "against the rater's primary emotion mapped joy->happy, sadness/hurt/grief->sad, anger->angry, "
               "fear->fearful, disgust->disgusted, surprise->surprised; contempt has no machine class and is left out.",
               {}};
-  std::vector<size_t> cols;
+  // each class's column: among the measures or, whatever --measures chose, among the auxiliary columns
+  std::vector<std::pair<bool, size_t>> cols;  // (auxiliary, index)
   for (const auto& c : kMachineClasses) {
-    const auto it = std::find(seg.measures.begin(), seg.measures.end(), o.emotion_prefix + c);
-    if (it != seg.measures.end()) cols.push_back(static_cast<size_t>(it - seg.measures.begin()));
+    const std::string name = o.emotion_prefix + c;
+    if (const auto it = std::find(seg.measures.begin(), seg.measures.end(), name); it != seg.measures.end())
+      cols.emplace_back(false, static_cast<size_t>(it - seg.measures.begin()));
+    else if (const auto a = std::find(seg.auxiliary.begin(), seg.auxiliary.end(), name); a != seg.auxiliary.end())
+      cols.emplace_back(true, static_cast<size_t>(a - seg.auxiliary.begin()));
   }
+  const auto class_value = [&](size_t row, size_t k) {
+    const auto [aux, c] = cols[k];
+    return aux ? seg.auxiliary_values[row][c] : seg.values[row][c];
+  };
   for (const auto& rater : raters) {
     StatRow r;
     r.measure = "dominant emotion", r.target = rater, r.part = "segment", r.statistic = "cohen_kappa";
@@ -127,10 +135,11 @@ StatTable kappa_table(const std::vector<RatedSegment>& rated, const MeasureTable
       if (e.empty()) { ++no_emotion; continue; }
       const std::string mapped = rater_emotion_to_machine(e);
       if (mapped.empty()) { ++contempt; continue; }
-      const auto& v = seg.values[static_cast<size_t>(s.row)];
+      const auto row = static_cast<size_t>(s.row);
       int best = -1;
       for (size_t k = 0; k < cols.size(); ++k)
-        if (std::isfinite(v[cols[k]]) && (best < 0 || v[cols[k]] > v[cols[static_cast<size_t>(best)]])) best = static_cast<int>(k);
+        if (std::isfinite(class_value(row, k)) && (best < 0 || class_value(row, k) > class_value(row, static_cast<size_t>(best))))
+          best = static_cast<int>(k);
       if (best < 0) continue;
       machine.push_back(best);
       human.push_back(static_cast<int>(std::find(kMachineClasses.begin(), kMachineClasses.end(), mapped) - kMachineClasses.begin()));
@@ -149,6 +158,12 @@ StatTable kappa_table(const std::vector<RatedSegment>& rated, const MeasureTable
 }
 
 }  // namespace
+
+std::vector<std::string> kappa_columns(const AgreementOptions& o) {
+  std::vector<std::string> out;
+  for (const auto& c : kMachineClasses) out.push_back(o.emotion_prefix + c);
+  return out;
+}
 
 std::string rater_emotion_to_machine(const std::string& e) {
   static const std::map<std::string, std::string> kMap{{"joy", "happy"},     {"sadness", "sad"},       {"hurt", "sad"},

@@ -21,6 +21,11 @@ struct AgreementOptions {
 // class). Returns the machine class name (happy, sad, angry, fearful, disgusted, surprised) or "" for none.
 std::string rater_emotion_to_machine(const std::string& rater_emotion);
 
+// The machine emotion columns kappa reads (<prefix>happy, sad, angry, fearful, disgusted, surprised): read
+// as MeasureSelection::auxiliary, so kappa is computed whatever measures are analysed.
+std::vector<std::string> kappa_columns(const AgreementOptions& options);
+
+// Kappa takes each class's column from segments.measures or segments.auxiliary.
 // requires: segments has start_sec and end_sec (throws Error(Input) otherwise). Degenerate data give rows
 // with notes, never a throw.
 StatsReport run_agreement(const std::vector<HumanRating>& ratings, const MeasureTable& segments,

@@ -1,11 +1,13 @@
 #include "stats/stat_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
 #include <tuple>
 
+#include "stats/measure_set.hpp"
 #include "stats/multiple_testing.hpp"
 #include "util/atomic_file.hpp"
 #include "psyface/version.hpp"
@@ -15,7 +17,7 @@ namespace {
 
 const char* const kColumns[] = {"measure", "target", "part", "statistic", "estimate", "ci_low", "ci_high", "se",
                                 "test", "test_value", "df", "p", "p_holm", "p_bh", "n", "n_group1", "n_group2",
-                                "groups", "method", "note"};
+                                "groups", "method", "note", "measure_set"};
 
 std::string num(double v, const char* na = "NA") {
   if (std::isnan(v)) return na;
@@ -82,18 +84,29 @@ void ensure_notes(StatTable& table) {
     if (!std::isfinite(r.estimate) && r.note.empty()) r.note = "not estimable from these data";
 }
 
-void write_stat_table_csv(std::ostream& out, const StatTable& table) {
+namespace {
+// The set's kind on rows of its measures; "" on rows of something else (human raters, dominant emotion).
+std::string set_of(const StatRow& r, const MeasureSetLabel& set) {
+  return std::find(set.measures.begin(), set.measures.end(), r.measure) == set.measures.end() ? "" : set.kind;
+}
+}  // namespace
+
+void write_stat_table_csv(std::ostream& out, const StatTable& table, const MeasureSetLabel& set) {
   for (size_t c = 0; c < std::size(kColumns); ++c) out << (c ? "," : "") << kColumns[c];
   out << "\n";
   for (const auto& r : table.rows) {
-    const auto v = cells(r);
+    auto v = cells(r);
+    v.push_back(set_of(r, set));
     for (size_t c = 0; c < v.size(); ++c) out << (c ? "," : "") << csv_quote(v[c]);
     out << "\n";
   }
 }
 
-void write_stat_table_markdown(std::ostream& out, const StatTable& table) {
+void write_stat_table_markdown(std::ostream& out, const StatTable& table, const MeasureSetLabel& set) {
   out << "## " << table.title << "\n\n" << table.description << "\n\n";
+  const bool of_measures =
+      std::any_of(table.rows.begin(), table.rows.end(), [&](const StatRow& r) { return !set_of(r, set).empty(); });
+  if (of_measures) out << md_escape(measure_set_text(set)) << "\n\n";
   if (table.rows.empty()) {
     out << "(no rows)\n\n";
     return;
@@ -133,13 +146,15 @@ nlohmann::json stats_report_to_json(const StatsReport& report) {
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& t : report.tables) tables[t.name] = stat_table_to_json(t);
   return {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
-          {"command", report.command}, {"options", report.options}, {"inputs", report.inputs},
+          {"command", report.command}, {"measure_set", measure_set_json(report.measure_set)},
+          {"options", report.options}, {"inputs", report.inputs},
           {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
 }
 
 void write_stats_report(const std::filesystem::path& dir, const StatsReport& report) {
   std::ostringstream all;
   all << "# psyface stats " << report.command << "\n\n";
+  if (const auto set = measure_set_text(report.measure_set); !set.empty()) all << md_escape(set) << "\n\n";
   for (const auto& w : report.warnings) all << "**WARNING:** " << md_escape(w) << "\n\n";
   if (!report.notes.empty()) {
     all << "Notes on the inputs:\n\n";
@@ -148,10 +163,10 @@ void write_stats_report(const std::filesystem::path& dir, const StatsReport& rep
   }
   for (const auto& t : report.tables) {
     util::AtomicFile csv(dir / (t.name + ".csv"));
-    write_stat_table_csv(csv.stream(), t);
+    write_stat_table_csv(csv.stream(), t, report.measure_set);
     csv.commit();
     std::ostringstream md;
-    write_stat_table_markdown(md, t);
+    write_stat_table_markdown(md, t, report.measure_set);
     util::write_file_atomic(dir / (t.name + ".md"), md.str());
     all << md.str();
   }

@@ -38,6 +38,13 @@ struct StatTable {
   std::vector<StatRow> rows;
 };
 
+// What a report states about its measure set (stats/measure_set.hpp makes it).
+struct MeasureSetLabel {
+  std::string kind;                   // "primary" or "exploratory"; "" = not stated (library callers)
+  std::string chosen_by, role;
+  std::vector<std::string> measures;  // the analysed measures (the family of every p-value adjustment)
+};
+
 struct StatsReport {
   std::string command;               // agreement or outcomes
   std::vector<StatTable> tables;
@@ -45,6 +52,7 @@ struct StatsReport {
   std::vector<std::string> warnings; // what may make the results wrong (inputs analysed differently, ...)
   nlohmann::json inputs = nlohmann::json::object();   // sources and counts
   nlohmann::json options = nlohmann::json::object();
+  MeasureSetLabel measure_set;       // stated in the JSON (measure_set), each Markdown file and CSV column measure_set
 };
 
 // Holm and Benjamini–Hochberg over the rows of a table that share (target, part, statistic) and have a
@@ -54,8 +62,10 @@ void adjust_p_values(StatTable& table);
 // Gives every row with an undefined estimate a note (keeps an existing one).
 void ensure_notes(StatTable& table);
 
-void write_stat_table_csv(std::ostream& out, const StatTable& table);
-void write_stat_table_markdown(std::ostream& out, const StatTable& table);
+// set: the report's measure set; the CSV's measure_set column gives its kind on the rows of its measures,
+// the Markdown states it under the title.
+void write_stat_table_csv(std::ostream& out, const StatTable& table, const MeasureSetLabel& set = {});
+void write_stat_table_markdown(std::ostream& out, const StatTable& table, const MeasureSetLabel& set = {});
 nlohmann::json stat_table_to_json(const StatTable& table);
 nlohmann::json stats_report_to_json(const StatsReport& report);
 

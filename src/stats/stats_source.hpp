@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/measure_set.hpp"
 #include "stats/ratings_input.hpp"
 #include "stats/study_inputs.hpp"
 #include "stats/table_input.hpp"
@@ -25,6 +26,8 @@ class StatsSource {
   virtual MeasureTable session_measures(const MeasureSelection& selection) const = 0;
   // The study's own setting (database settings table); nullopt = the command line decides.
   virtual std::optional<bool> outcome_lower_is_better() const { return std::nullopt; }
+  // The pre-declared measures and role the analyses use unless --measures / --role say otherwise.
+  virtual PrimaryMeasures primary_measures() const { return primary_measures_for({}); }
   // What may make every result wrong, for the user to see (the study's done sessions were analysed with
   // different options, ...); empty when nothing is known to be wrong.
   virtual std::vector<std::string> warnings() const { return {}; }

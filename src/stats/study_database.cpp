@@ -62,6 +62,7 @@ StudyDatabaseSource::StudyDatabaseSource(std::filesystem::path study_dir, const 
   db_ = open_study(file_, journal);
   if (auto w = study::options_mismatch_warning(study::done_session_options(db_->raw())); !w.empty())
     warnings_.push_back(std::move(w));
+  primary_ = primary_measures_for(study_dir);
 }
 
 StudyDatabaseSource::~StudyDatabaseSource() = default;

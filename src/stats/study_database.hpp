@@ -36,12 +36,15 @@ class StudyDatabaseSource : public StatsSource {
   MeasureTable segment_measures(const MeasureSelection& selection) const override;
   MeasureTable session_measures(const MeasureSelection& selection) const override;
   std::optional<bool> outcome_lower_is_better() const override;
+  // DIR/study.conf's primary_measures and primary_role (validated when opened), else the defaults.
+  PrimaryMeasures primary_measures() const override { return primary_; }
   // The done sessions' analysis options differ (study::options_mismatch_warning), read when opened.
   std::vector<std::string> warnings() const override { return warnings_; }
 
  private:
   std::filesystem::path file_;
   std::vector<std::string> warnings_;
+  PrimaryMeasures primary_;
   std::unique_ptr<study::StudyDb> db_;
 };
 

@@ -53,6 +53,8 @@ struct MeasureTable {
   std::vector<std::string> measures;        // measure column names
   std::vector<MeasureRow> rows;
   std::vector<std::vector<double>> values;  // values[row][measure], NaN for NA
+  std::vector<std::string> auxiliary;       // columns read but not analysed (kappa's emotion columns)
+  std::vector<std::vector<double>> auxiliary_values;  // auxiliary_values[row][column], NaN for NA
   std::vector<std::string> notes;           // what was left out and why
   bool has_patient_id = false, has_window_kind = false, has_times = false;
 };

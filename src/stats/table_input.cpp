@@ -11,6 +11,8 @@
 namespace psyface::stats {
 namespace {
 
+constexpr size_t kNoColumn = static_cast<size_t>(-1);
+
 bool is_na(const std::string& s) { return s.empty() || s == "NA" || s == "NaN" || s == "nan"; }
 
 std::optional<double> to_number(const std::string& s) {
@@ -103,20 +105,38 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
   const auto is_identifier = [](const std::string& name) {
     return std::find(kIdentifierColumns.begin(), kIdentifierColumns.end(), name) != kIdentifierColumns.end();
   };
+  const auto is_excluded = [&](const std::string& name) {
+    return std::find(selection.excluded.begin(), selection.excluded.end(), name) != selection.excluded.end();
+  };
   std::vector<size_t> candidates;
   for (const auto& m : selection.measures) {
-    if (is_identifier(m)) throw Error(ErrorCode::Usage, "--measures: \"" + m + "\" is an identifier column, not a measure");
+    if (is_identifier(m))
+      throw Error(ErrorCode::Usage, selection.listed_as + ": \"" + m + "\" is an identifier column, not a measure");
+    if (is_excluded(m))
+      throw Error(ErrorCode::Usage, selection.listed_as + ": \"" + m +
+                                        "\" is a bookkeeping or data-quality column, never analysed as a measure "
+                                        "(docs/statistics.md, Primary measures)");
     const auto c = find(m);
     if (!c) {
       std::string have;
-      for (const auto& h : header) have += (have.empty() ? "" : ", ") + h;
-      throw Error(ErrorCode::Input, cells.source + ": no measure column \"" + m + "\" (columns: " + have + ")");
+      for (const auto& h : header)
+        if (!is_identifier(h) && !is_excluded(h)) have += (have.empty() ? "" : ", ") + h;
+      throw Error(ErrorCode::Input, cells.source + ": no measure column \"" + m + "\" (" + selection.listed_as +
+                                        "; measure columns: " + (have.empty() ? "none" : have) + ")");
     }
     candidates.push_back(*c);
   }
+  std::vector<std::string> excluded_present;
   if (selection.measures.empty())
-    for (size_t c = 0; c < header.size(); ++c)
-      if (!is_identifier(header[c])) candidates.push_back(c);
+    for (size_t c = 0; c < header.size(); ++c) {
+      if (is_excluded(header[c])) excluded_present.push_back(header[c]);
+      else if (!is_identifier(header[c])) candidates.push_back(c);
+    }
+  std::vector<size_t> auxiliary;  // auxiliary columns that exist and are not measures already
+  for (const auto& a : selection.auxiliary) {
+    const auto c = find(a);
+    if (c && std::find(candidates.begin(), candidates.end(), *c) == candidates.end()) auxiliary.push_back(*c);
+  }
   std::vector<bool> numeric(candidates.size(), true);
   std::vector<size_t> kept_rows;
   int64_t other_role = 0;
@@ -144,6 +164,11 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
         numeric[k] = false;
       }
     }
+    for (size_t& c : auxiliary)
+      if (c != kNoColumn && !is_na(f[c]) && !to_number(f[c])) {
+        t.notes.push_back(where_col(i, c) + ": \"" + f[c] + "\" is not a number: column not used");
+        c = kNoColumn;
+      }
     t.rows.push_back(std::move(row));
     kept_rows.push_back(i);
   }
@@ -151,6 +176,11 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
   if (other_role > 0)
     t.notes.push_back(name + ": " + std::to_string(other_role) + " rows of other roles than \"" + selection.role +
                       "\" left out (--role)");
+  if (!excluded_present.empty()) {
+    std::string list;
+    for (const auto& e : excluded_present) list += (list.empty() ? "" : ", ") + e;
+    t.notes.push_back(name + ": bookkeeping and data-quality columns are never measures: " + list + " not analysed");
+  }
   std::vector<size_t> keep;
   for (size_t k = 0; k < candidates.size(); ++k) {
     if (numeric[k]) {
@@ -162,10 +192,15 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
   }
   if (t.measures.empty())
     throw Error(ErrorCode::Input, cells.source + ": no numeric measure columns (identifier columns are never measures)");
+  std::erase(auxiliary, kNoColumn);
+  for (size_t c : auxiliary) t.auxiliary.push_back(header[c]);
+  const auto value = [&](size_t i, size_t c) { return is_na(cells.rows[i][c]) ? NAN : *to_number(cells.rows[i][c]); };
   for (size_t i : kept_rows) {
-    std::vector<double> v;
-    for (size_t c : keep) v.push_back(is_na(cells.rows[i][c]) ? NAN : *to_number(cells.rows[i][c]));
+    std::vector<double> v, a;
+    for (size_t c : keep) v.push_back(value(i, c));
+    for (size_t c : auxiliary) a.push_back(value(i, c));
     t.values.push_back(std::move(v));
+    t.auxiliary_values.push_back(std::move(a));
   }
   return t;
 }
@@ -189,8 +224,15 @@ void append_measure_table(MeasureTable& a, MeasureTable b) {
   if (a.measures != b.measures)
     throw Error(ErrorCode::Input, b.source + ": its measures differ from those of " + a.source +
                                       " (select common ones with --measures)");
+  if (a.auxiliary != b.auxiliary) {
+    a.notes.push_back(b.source + ": its auxiliary columns differ from those of " + a.source + ": none used");
+    a.auxiliary.clear();
+    a.auxiliary_values.assign(a.rows.size(), {});
+    b.auxiliary_values.assign(b.rows.size(), {});
+  }
   a.source += ", " + b.source;
   for (auto& r : b.rows) a.rows.push_back(std::move(r));
+  for (auto& v : b.auxiliary_values) a.auxiliary_values.push_back(std::move(v));
   for (auto& v : b.values) a.values.push_back(std::move(v));
   for (auto& n : b.notes) a.notes.push_back(std::move(n));
   a.has_patient_id = a.has_patient_id && b.has_patient_id;

@@ -16,8 +16,11 @@ namespace psyface::stats {
 std::vector<OutcomeRecord> read_outcomes_csv(const std::filesystem::path& path);
 
 struct MeasureSelection {
-  std::vector<std::string> measures;  // empty: every numeric non-identifier column
+  std::vector<std::string> measures;  // empty: every numeric non-identifier column not in `excluded`
   std::string role = "patient";       // keep rows of this role when the table has a role column; "" = all
+  std::vector<std::string> excluded;  // never measures (bookkeeping, quality): left out of "every", refused when listed
+  std::vector<std::string> auxiliary; // read when present whatever `measures` says, not analysed (kappa's emotions)
+  std::string listed_as = "--measures";  // what the listed names are, for errors ("primary measure (study.conf)")
 };
 
 // A table as text cells, from any reader (CSV file, database view).
@@ -32,9 +35,12 @@ struct CellTable {
 // The measure table of cells; the rules of read_measure_table. Errors name cells.where[row] and the column.
 MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelection& selection);
 
-// A measure table from a CSV file. Requires session_id. Measures: the listed ones (each must exist; a non-numeric
-// value is an error naming line and column) or else every non-identifier column whose values all
-// parse as numbers or NA (other columns are listed in notes).
+// A measure table from a CSV file. Requires session_id. Measures: the listed ones (each must exist, else
+// Error(Input) naming it, selection.listed_as and the table's measure columns; an excluded or identifier
+// one is Error(Usage); a non-numeric value is an error naming line and column) or else every
+// non-identifier, non-excluded column whose values all parse as numbers or NA (other columns, and the
+// excluded ones present, are listed in notes). Auxiliary columns that exist and are numeric go to
+// MeasureTable::auxiliary.
 MeasureTable read_measure_table(const std::filesystem::path& path, const MeasureSelection& selection);
 
 // Rows of b appended to a; both must have the same measures (throws Error(Input) otherwise).

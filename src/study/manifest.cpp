@@ -284,6 +284,35 @@ const ConfigKey kConfigKeys[] = {
     {"first_min", &measures::MeasureOptions::first_min, "the first N minutes compared with the rest"},
     {"synchrony_rate_hz", &measures::MeasureOptions::synchrony_rate_hz, "smile series rate for synchrony"},
 };
+// primary_measures = a, b, c (each a measure column, no quality column, no repeats); primary_role.
+void read_primary_key(StudyConfig& config, const std::string& key, const std::string& value, const std::string& where,
+                      std::vector<std::string>& problems) {
+  if (key == "primary_role") {
+    if (value != "patient" && value != "therapist")
+      problems.push_back(where + "primary_role: '" + value + "' is not patient or therapist");
+    config.primary_role = value;
+    return;
+  }
+  config.primary_measures.clear();
+  config.primary_measures_declared = true;
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t comma = std::min(value.find(',', start), value.size());
+    const std::string name = trim(value.substr(start, comma - start));
+    start = comma + 1;
+    if (name.empty()) continue;
+    if (const auto problem = primary_measure_problem(name); !problem.empty())
+      problems.push_back(where + "primary_measures: " + problem);
+    else if (std::find(config.primary_measures.begin(), config.primary_measures.end(), name) != config.primary_measures.end())
+      problems.push_back(where + "primary_measures: \"" + name + "\" is listed twice");
+    else
+      config.primary_measures.push_back(name);
+  }
+  if (config.primary_measures.empty() && value.find_first_not_of(", \t") == std::string::npos)
+    problems.push_back(where + "primary_measures: empty (list the measures, e.g. " + kDefaultPrimaryMeasures[0] + ", " +
+                       kDefaultPrimaryMeasures[1] + ")");
+}
+
 }  // namespace
 
 StudyConfig read_study_config(const fs::path& dir) {
@@ -305,6 +334,10 @@ StudyConfig read_study_config(const fs::path& dir) {
     const std::string key = trim(raw.substr(0, eq)), value = trim(raw.substr(eq + 1));
     if (key == "segments") {
       config.segments_file = value;
+      return;
+    }
+    if (key == "primary_measures" || key == "primary_role") {
+      read_primary_key(config, key, value, where, problems);
       return;
     }
     if (key == "synchrony_surrogates") {
@@ -364,6 +397,11 @@ std::string config_template() {
   s += "# surrogates of the synchrony test (0 = no p-value)\nsynchrony_surrogates = " +
        std::to_string(d.synchrony_surrogates) + "\n";
   s += "# user segments: CSV with session_id, start, end, label (seconds or hh:mm:ss)\n# segments = segments.csv\n";
+  s += "# statistics: the pre-declared measures psyface stats analyses (p-values adjusted over these; --measures all\n"
+       "# analyses every measure, labelled exploratory) and the role whose rows it uses (patient or therapist)\n";
+  std::string primaries;
+  for (const auto& m : kDefaultPrimaryMeasures) primaries += (primaries.empty() ? "" : ", ") + m;
+  s += "primary_measures = " + primaries + "\nprimary_role = " + kDefaultPrimaryRole + "\n";
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "measures/affect_measures.hpp"
+#include "study/primary_measures.hpp"
 
 namespace psyface::study {
 
@@ -62,13 +63,19 @@ bool parse_time_sec(const std::string& text, double& seconds);
 std::map<std::string, std::vector<measures::Segment>> read_segments_csv(const std::filesystem::path& file,
                                                                         const StudyManifest& known);
 
-// DIR/study.conf: "key = value" lines, '#' comments. Measure options and `segments = FILE`.
+// DIR/study.conf: "key = value" lines, '#' comments. Measure options, `segments = FILE` and the
+// pre-declared measures of the statistics (`primary_measures = a, b, c`, `primary_role = patient|therapist`).
 struct StudyConfig {
   measures::MeasureOptions measures;
   std::string segments_file;  // relative to the study folder; empty = none
+  std::vector<std::string> primary_measures = kDefaultPrimaryMeasures;  // what psyface stats analyses by default
+  std::string primary_role = kDefaultPrimaryRole;                       // whose rows it analyses
+  bool primary_measures_declared = false;  // primary_measures given in study.conf (else the defaults)
 };
 // ensures: defaults when the file is absent. throws: Error(Input) "<file>:<line>: ..." for an unknown key
-// or a bad value, Error(Usage) for an invalid combination (measures::check_measure_options).
+// or a bad value (a primary measure that is no measure column names the valid ones; a quality column, a
+// repeat, an empty list, a role other than patient / therapist), Error(Usage) for an invalid combination
+// (measures::check_measure_options).
 StudyConfig read_study_config(const std::filesystem::path& dir);
 
 // Canonical text of the measure options (hashed to decide whether measures must be recomputed).

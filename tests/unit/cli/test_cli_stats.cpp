@@ -56,8 +56,9 @@ TEST(CliStats, HelpOnStatsCommands) {
 
 TEST(CliStats, AgreementEqualsR) {
   const auto out = test::temp_dir("stats_agreement");
-  const auto r = test::run("stats agreement --ratings " + (study() / "ratings.csv").string() + " --segments " +
-                           (study() / "segments.csv").string() + " -o " + out.string());
+  // the golden tables have R's measure names, not the primary measures: every measure, as R analysed them
+  const auto r = test::run("stats agreement --measures all --ratings " + (study() / "ratings.csv").string() +
+                           " --segments " + (study() / "segments.csv").string() + " -o " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto corr = out / "agreement_correlations.csv";
   EXPECT_R(find_row(corr, "arousal", "ceas_mode", "segment", "pearson_r").estimate, "study.agree_pearson_r", kCsvTol);
@@ -83,7 +84,7 @@ TEST(CliStats, AgreementEqualsR) {
 
 TEST(CliStats, OutcomesEqualR) {
   const auto out = test::temp_dir("stats_outcomes");
-  const auto r = test::run("stats outcomes --lower-is-better --outcomes " + (study() / "outcomes.csv").string() +
+  const auto r = test::run("stats outcomes --measures all --lower-is-better --outcomes " + (study() / "outcomes.csv").string() +
                            " --sessions " + (study() / "sessions.csv").string() + " --sessions " +
                            (study() / "windows.csv").string() + " -o " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
