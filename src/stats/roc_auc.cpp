@@ -23,7 +23,15 @@ double sample_variance(const std::vector<double>& v) {
 }  // namespace
 
 AucResult auc_delong(std::span<const double> target, std::span<const double> other, double level) {
+  std::vector<std::vector<double>> m(target.size(), std::vector<double>(other.size()));
+  for (size_t i = 0; i < target.size(); ++i)
+    for (size_t j = 0; j < other.size(); ++j) m[i][j] = psi(target[i], other[j]);
+  return auc_delong_from_psi(m, other.size(), level);
+}
+
+AucResult auc_delong_from_psi(const std::vector<std::vector<double>>& m, size_t n_other, double level) {
   AucResult r;
+  const std::vector<double> target(m.size()), other(n_other);  // only their sizes are used below
   r.n_target = static_cast<int>(target.size());
   r.n_other = static_cast<int>(other.size());
   r.se = r.ci_low = r.ci_high = r.z = r.p = NAN;
@@ -36,9 +44,8 @@ AucResult auc_delong(std::span<const double> target, std::span<const double> oth
   std::vector<double> v10(target.size(), 0.0), v01(other.size(), 0.0);
   for (size_t i = 0; i < target.size(); ++i)
     for (size_t j = 0; j < other.size(); ++j) {
-      const double s = psi(target[i], other[j]);
-      v10[i] += s;
-      v01[j] += s;
+      v10[i] += m[i][j];
+      v01[j] += m[i][j];
     }
   double sum = 0;
   for (auto& v : v10) sum += v, v /= static_cast<double>(other.size());

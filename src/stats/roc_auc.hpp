@@ -4,6 +4,7 @@
 #pragma once
 #include <span>
 #include <string>
+#include <vector>
 
 namespace psyface::stats {
 
@@ -19,6 +20,10 @@ struct AucResult {
 // requires: `target` and `other` hold only finite values (the caller leaves NaN out).
 // ensures: the AUC keeps its direction (below 0.5: lower in the target group); never throws.
 AucResult auc_delong(std::span<const double> target, std::span<const double> other, double level = 0.95);
+
+// The same from the comparison matrix psi[i][j] (target i against other j: 1, 1/2 on a tie, 0), e.g.
+// the leave-pair-out comparisons of the prediction model (each pair scored by its own model).
+AucResult auc_delong_from_psi(const std::vector<std::vector<double>>& psi, size_t n_other, double level = 0.95);
 
 // Only the AUC (no variance): the statistic of the permutation loop.
 double auc_only(std::span<const double> target, std::span<const double> other);

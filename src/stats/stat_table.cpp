@@ -132,9 +132,11 @@ nlohmann::json stat_table_to_json(const StatTable& table) {
 nlohmann::json stats_report_to_json(const StatsReport& report) {
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& t : report.tables) tables[t.name] = stat_table_to_json(t);
-  return {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
-          {"command", report.command}, {"options", report.options}, {"inputs", report.inputs},
-          {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
+  nlohmann::json j = {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
+                      {"command", report.command}, {"options", report.options}, {"inputs", report.inputs},
+                      {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
+  if (!report.patients.empty()) j["patients"] = report.patients;
+  return j;
 }
 
 void write_stats_report(const std::filesystem::path& dir, const StatsReport& report) {

@@ -45,6 +45,7 @@ struct StatsReport {
   std::vector<std::string> warnings; // what may make the results wrong (inputs analysed differently, ...)
   nlohmann::json inputs = nlohmann::json::object();   // sources and counts
   nlohmann::json options = nlohmann::json::object();
+  nlohmann::json patients = nlohmann::json::array();  // per-patient results (predict: out-of-fold risks); omitted when empty
 };
 
 // Holm and Benjamini–Hochberg over the rows of a table that share (target, part, statistic) and have a
