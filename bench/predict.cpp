@@ -26,9 +26,11 @@ void print(const char* what, const SimulationOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const SimulationSummary s = simulate_prediction(o);
   const double sec = seconds_since(t0);
+  std::fflush(stdout);
   std::printf("%-44s studies %d  mean CV AUC %.4f (SD %.4f)  true AUC %.4f  mean Brier %.4f  P(perm p<=0.05) %s  [%.1f s]\n",
               what, s.studies, s.mean_cv_auc, s.sd_cv_auc, s.true_auc, s.mean_brier,
               std::isnan(s.share_p_at_most_005) ? "n/a" : std::to_string(s.share_p_at_most_005).c_str(), sec);
+  std::fflush(stdout);
 }
 }  // namespace
 
