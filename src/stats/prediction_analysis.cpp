@@ -1,5 +1,6 @@
 #include "stats/prediction_analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -17,7 +18,8 @@ const char* kHonesty =
     "new sample may give a different figure.";
 
 StatRow auc_row(const std::string& measure, const std::string& target, const std::string& part, const AucResult& a) {
-  StatRow r{measure, target, part, "auc"};
+  StatRow r;
+  r.measure = measure, r.target = target, r.part = part, r.statistic = "auc";
   r.estimate = a.auc, r.ci_low = a.ci_low, r.ci_high = a.ci_high, r.se = a.se;
   r.test = "z", r.test_value = a.z, r.p = a.p;
   r.n = a.n_target + a.n_other, r.n_group1 = a.n_target, r.n_group2 = a.n_other;
@@ -54,6 +56,58 @@ StatRow calibration_row(const StatRow& key, const std::vector<double>& y, const 
   return r;
 }
 
+// The per-measure AUC row over the patients with a target and a value of measure m.
+StatRow measure_auc_row(const PredictionFeatures& f, const PredictionOptions& o, size_t m) {
+  std::vector<double> t1, t0;
+  bool constant = true;
+  double first = NAN;
+  for (size_t p = 0; p < f.patient_id.size(); ++p) {
+    const double v = f.values[p][m];
+    if (f.target[p] < 0 || !std::isfinite(v)) continue;
+    (f.target[p] == 1 ? t1 : t0).push_back(v);
+    if (std::isnan(first)) first = v;
+    constant = constant && v == first;
+  }
+  auto row = auc_row(f.measures[m], o.target, o.part, auc_delong(t1, t0));
+  if (constant && !std::isnan(first))
+    row.note += std::string(row.note.empty() ? "" : "; ") + "the measure is constant: AUC 0.5 carries no information";
+  return row;
+}
+
+// The nested model on the complete cases `used` and the varying `measures`: fills cv and brier, the
+// per-patient risks into rep.patients; returns the logits of the LOPO risks (for the calibration rows).
+std::vector<double> fit_model(const PredictionFeatures& f, const PredictionOptions& o, const std::vector<size_t>& used,
+                              const std::vector<size_t>& measures, const std::vector<double>& y, int m0, int m1,
+                              StatRow& cv, StatRow& brier, StatsReport& rep) {
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(used.size()), static_cast<Eigen::Index>(measures.size()));
+  for (size_t i = 0; i < used.size(); ++i)
+    for (size_t k = 0; k < measures.size(); ++k) x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = f.values[used[i]][measures[k]];
+  NestedLopo lopo(x);
+  LopoPredictions pred;
+  PairComparisons pairs;
+  lopo.run(y, pred);
+  lopo.run_pairs(y, pairs);
+  const auto a = auc_delong_from_psi(pairs.psi, static_cast<size_t>(m0));
+  const auto perm = permutation_test(lopo, y, pairs.auc, o.permutations, o.seed);
+  cv.estimate = a.auc, cv.ci_low = a.ci_low, cv.ci_high = a.ci_high, cv.se = a.se, cv.p = perm.p;
+  cv.note = a.note;
+  if (pred.not_converged + pairs.not_converged > 0)
+    cv.note += std::string(cv.note.empty() ? "" : "; ") + std::to_string(pred.not_converged + pairs.not_converged) +
+               " penalised fits did not converge";
+  double b = 0;
+  std::vector<double> lp;
+  for (size_t i = 0; i < y.size(); ++i) {
+    b += (pred.risk[i] - y[i]) * (pred.risk[i] - y[i]) / static_cast<double>(y.size());
+    const double r = std::clamp(pred.risk[i], 1e-12, 1 - 1e-12);
+    lp.push_back(std::log(r / (1 - r)));
+    rep.patients.push_back({{"patient_id", f.patient_id[used[i]]}, {"target", static_cast<int>(y[i])},
+                            {"risk", pred.risk[i]}, {"lambda", pred.lambda[i]}});
+  }
+  brier.estimate = b;
+  brier.note = "prevalence-only reference: " + std::to_string(static_cast<double>(m1) / y.size() * (1 - static_cast<double>(m1) / y.size()));
+  return lp;
+}
+
 }  // namespace
 
 StatsReport run_prediction(const PredictionFeatures& f, const PredictionOptions& o) {
@@ -66,21 +120,7 @@ StatsReport run_prediction(const PredictionFeatures& f, const PredictionOptions&
   const size_t np = f.patient_id.size(), nm = f.measures.size();
   int targets = 0, others = 0;
   for (int t : f.target) targets += t == 1, others += t == 0;
-  for (size_t m = 0; m < nm; ++m) {
-    std::vector<double> t1, t0;
-    bool constant = true;
-    double first = NAN;
-    for (size_t p = 0; p < np; ++p) {
-      const double v = f.values[p][m];
-      if (f.target[p] < 0 || !std::isfinite(v)) continue;
-      (f.target[p] == 1 ? t1 : t0).push_back(v);
-      if (std::isnan(first)) first = v;
-      constant = constant && v == first;
-    }
-    auto row = auc_row(f.measures[m], o.target, o.part, auc_delong(t1, t0));
-    if (constant && !std::isnan(first)) row.note += std::string(row.note.empty() ? "" : "; ") + "the measure is constant: AUC 0.5 carries no information";
-    tab.rows.push_back(std::move(row));
-  }
+  for (size_t m = 0; m < nm; ++m) tab.rows.push_back(measure_auc_row(f, o, m));
   // the model: complete cases only, constant measures left out
   std::vector<size_t> used, measures;
   for (size_t p = 0; p < np; ++p) {
@@ -101,7 +141,8 @@ StatsReport run_prediction(const PredictionFeatures& f, const PredictionOptions&
   std::string model = "model(";
   for (size_t k = 0; k < measures.size(); ++k) model += (k ? "+" : "") + f.measures[measures[k]];
   model += ")";
-  StatRow key{model, o.target, o.part, "cv_auc"};
+  StatRow key;
+  key.measure = model, key.target = o.target, key.part = o.part, key.statistic = "cv_auc";
   std::vector<double> y;
   for (size_t p : used) y.push_back(f.target[p]);
   int m1 = 0, m0 = 0;
@@ -120,32 +161,7 @@ StatsReport run_prediction(const PredictionFeatures& f, const PredictionOptions&
     cv.note = brier.note = "no model: " + why;
     rep.notes.push_back("no prediction model: " + why);
   } else {
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(used.size()), static_cast<Eigen::Index>(measures.size()));
-    for (size_t i = 0; i < used.size(); ++i)
-      for (size_t k = 0; k < measures.size(); ++k) x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = f.values[used[i]][measures[k]];
-    NestedLopo lopo(x);
-    LopoPredictions pred;
-    PairComparisons pairs;
-    lopo.run(y, pred);
-    lopo.run_pairs(y, pairs);
-    const auto a = auc_delong_from_psi(pairs.psi, static_cast<size_t>(m0));
-    const auto perm = permutation_test(lopo, y, pairs.auc, o.permutations, o.seed);
-    cv.estimate = a.auc, cv.ci_low = a.ci_low, cv.ci_high = a.ci_high, cv.se = a.se, cv.p = perm.p;
-    cv.note = a.note;
-    if (pred.not_converged + pairs.not_converged > 0)
-      cv.note += std::string(cv.note.empty() ? "" : "; ") + std::to_string(pred.not_converged + pairs.not_converged) +
-                 " penalised fits did not converge";
-    double b = 0;
-    std::vector<double> lp;
-    for (size_t i = 0; i < y.size(); ++i) {
-      b += (pred.risk[i] - y[i]) * (pred.risk[i] - y[i]) / static_cast<double>(y.size());
-      const double r = std::clamp(pred.risk[i], 1e-12, 1 - 1e-12);
-      lp.push_back(std::log(r / (1 - r)));
-      rep.patients.push_back({{"patient_id", f.patient_id[used[i]]}, {"target", static_cast<int>(y[i])},
-                              {"risk", pred.risk[i]}, {"lambda", pred.lambda[i]}});
-    }
-    brier.estimate = b;
-    brier.note = "prevalence-only reference: " + std::to_string(static_cast<double>(m1) / y.size() * (1 - static_cast<double>(m1) / y.size()));
+    const auto lp = fit_model(f, o, used, measures, y, m0, m1, cv, brier, rep);
     calib = {calibration_row(key, y, lp, false), calibration_row(key, y, lp, true)};
   }
   tab.rows.push_back(cv);
