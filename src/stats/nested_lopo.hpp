@@ -7,7 +7,7 @@
 //  - The CV AUC is leave-pair-out (Airola et al. 2011): each (target, other) pair is held out together and
 //    compared under the one model fitted without both. The AUC of pooled LOPO scores is biased far below
 //    0.5 without any signal (removing a patient moves the fit away from that patient: 0.33 on average on
-//    pure noise with 6 of 23 targets, bench_predict); within one model the pair is exchangeable, so the
+//    pure noise with 6 of 23 targets in a first version that pooled them); within one model the pair is exchangeable, so the
 //    leave-pair-out AUC is 0.5 on average under no signal.
 // A permutation test repeats the whole nested procedure on permuted targets.
 #pragma once
