@@ -7,6 +7,7 @@
 #include "psyface/error.hpp"
 #include "stats/agreement.hpp"
 #include "stats/outcome_analysis.hpp"
+#include "stats/prediction_analysis.hpp"
 #include "stats/stats_source.hpp"
 #include "stats/study_database.hpp"
 #include "stats/study_import.hpp"
@@ -21,6 +22,7 @@ struct StatsCliOptions {
   std::string journal;  // "": keep the study's journal mode
   bool lower_is_better = false, higher_is_better = false, replace = false, quiet = false;
   stats::AgreementOptions agreement;
+  stats::PredictionOptions predict;
 };
 
 StatsCliOptions g_opts;
@@ -89,6 +91,19 @@ void run_outcomes() {
   std::cerr << "psyface: direction of improvement: " << stats::direction_text(o.lower_is_better) << ", from "
             << o.direction_source << "\n";
   finish(stats::run_outcomes(outcomes, sessions, o), *source, set, sessions);
+}
+
+void run_predict() {
+  const auto source = make_source();
+  const auto outcomes = source->outcomes();
+  const auto set = measure_set(*source);
+  const auto sessions = source->session_measures(set.selection);
+  auto& o = g_opts.predict;
+  o.outcome = stats::outcome_direction(requested_direction(), source->outcome_lower_is_better());
+  auto report = stats::run_prediction(stats::prediction_features(outcomes, sessions, o), o);
+  std::filesystem::create_directories(g_opts.out_dir);
+  stats::write_prediction_risks_csv(g_opts.out_dir, report);
+  finish(std::move(report), *source, set, sessions);
 }
 
 void print_import(const stats::ImportSummary& sum, const std::string& what) {
@@ -188,6 +203,33 @@ Registrar reg([](CLI::App& app) {
                     "--study the study's direction, which these flags may only confirm)");
   add_common(oc);
   oc->callback(run_outcomes);
+
+  auto* pr = stats_cmd->add_subcommand(
+      "predict", "Early prediction of dropout or improvement from the first sessions (per-measure AUC, cross-validated "
+                 "ridge logistic model): a research estimate from a small sample, not a clinical screening tool");
+  auto* pr_study = pr->add_option("--study", o.study_dir,
+                                  "Study folder: read outcomes and session measures from its database instead of CSV files");
+  pr->add_option("--outcomes", o.outcomes, "outcomes.csv: patient_id,pre,post[,dropout][,covariates]")->excludes(pr_study);
+  pr->add_option("--sessions", o.sessions, "Session measures: sessions.csv and/or windows.csv; repeatable")
+      ->excludes(pr_study);
+  pr->add_option("--target", o.predict.target, "What to predict: dropout, or improver (median split as in stats outcomes)")
+      ->check(CLI::IsMember({"dropout", "improver"}))
+      ->capture_default_str();
+  pr->add_option("--first-sessions", o.predict.first_sessions,
+                 "K: features are patient means over the first K sessions (by session_number, then date)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  pr->add_option("--part", o.predict.part, "whole sessions, or first: the first-N-minutes windows only")
+      ->check(CLI::IsMember({"whole", "first"}))
+      ->capture_default_str();
+  pr->add_option("--permutations", o.predict.permutations,
+                 "Permutations of the whole nested procedure for the model's p (at least 1000 recommended)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  pr->add_option("--seed", o.predict.seed, "Seed of the permutations (the same seed gives the same p)")->capture_default_str();
+  add_direction(pr, "Lower outcome scores are better (for --target improver; default: higher is better)");
+  add_common(pr);
+  pr->callback(run_predict);
 
   auto* im = stats_cmd->add_subcommand("import", "Validate ratings or outcomes and write them into a study database");
   im->require_subcommand(1);

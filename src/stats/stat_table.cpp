@@ -85,8 +85,10 @@ void ensure_notes(StatTable& table) {
 }
 
 namespace {
-// The set's kind on rows of its measures; "" on rows of something else (human raters, dominant emotion).
+// The set's kind on rows of its measures and on rows of a model over them (predict: "model(a+b)"); "" on rows
+// of something else (human raters, dominant emotion).
 std::string set_of(const StatRow& r, const MeasureSetLabel& set) {
+  if (r.measure.rfind("model(", 0) == 0) return set.kind;
   return std::find(set.measures.begin(), set.measures.end(), r.measure) == set.measures.end() ? "" : set.kind;
 }
 }  // namespace
@@ -145,10 +147,12 @@ nlohmann::json stat_table_to_json(const StatTable& table) {
 nlohmann::json stats_report_to_json(const StatsReport& report) {
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& t : report.tables) tables[t.name] = stat_table_to_json(t);
-  return {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
-          {"command", report.command}, {"measure_set", measure_set_json(report.measure_set)},
-          {"options", report.options}, {"inputs", report.inputs},
-          {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
+  nlohmann::json j = {{"format", "psyface-stats"}, {"format_version", 1}, {"psyface_version", psyface::kVersion},
+                      {"command", report.command}, {"measure_set", measure_set_json(report.measure_set)},
+                      {"options", report.options}, {"inputs", report.inputs},
+                      {"notes", report.notes}, {"warnings", report.warnings}, {"confidence_level", 0.95}, {"tables", tables}};
+  if (!report.patients.empty()) j["patients"] = report.patients;
+  return j;
 }
 
 void write_stats_report(const std::filesystem::path& dir, const StatsReport& report) {

@@ -53,6 +53,7 @@ struct StatsReport {
   nlohmann::json inputs = nlohmann::json::object();   // sources and counts
   nlohmann::json options = nlohmann::json::object();
   MeasureSetLabel measure_set;       // stated in the JSON (measure_set), each Markdown file and CSV column measure_set
+  nlohmann::json patients = nlohmann::json::array();  // per-patient results (predict: out-of-fold risks); omitted when empty
 };
 
 // Holm and Benjamini–Hochberg over the rows of a table that share (target, part, statistic) and have a

@@ -45,6 +45,8 @@ inline const std::vector<std::string> kIdentifierColumns{
 struct MeasureRow {
   std::string session_id, patient_id, role, window_kind, segment_label;
   double start_sec = 0, end_sec = 0;  // NaN when the table has no such column
+  double session_number = 0;          // NaN when the table has no such column or the cell is not a number
+  std::string date;                   // as written (ISO dates sort as text); empty when not given
   int64_t line = 0;                   // line in the source file
 };
 

@@ -98,7 +98,8 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
   const auto c_session = find("session_id");
   if (!c_session) throw Error(ErrorCode::Input, cells.source + ": missing column \"session_id\" (identifies the session of each row)");
   const auto c_patient = find("patient_id"), c_role = find("role"), c_kind = find("window_kind"),
-             c_label = find("segment_label"), c_start = find("start_sec"), c_end = find("end_sec");
+             c_label = find("segment_label"), c_start = find("start_sec"), c_end = find("end_sec"),
+             c_number = find("session_number"), c_date = find("date");
   t.has_patient_id = c_patient.has_value();
   t.has_window_kind = c_kind.has_value();
   t.has_times = c_start && c_end;
@@ -155,6 +156,9 @@ MeasureTable measure_table_from_cells(const CellTable& cells, const MeasureSelec
     if (c_label) row.segment_label = f[*c_label];
     row.start_sec = c_start ? number(i, *c_start) : NAN;
     row.end_sec = c_end ? number(i, *c_end) : NAN;
+    // Only the session order of stats predict uses these; a non-numeric session_number is no error here.
+    row.session_number = c_number ? to_number(f[*c_number]).value_or(NAN) : NAN;
+    if (c_date) row.date = f[*c_date];
     row.line = cells.lines.empty() ? static_cast<int64_t>(i + 1) : cells.lines[i];
     for (size_t k = 0; k < candidates.size(); ++k) {
       const std::string& s = f[candidates[k]];

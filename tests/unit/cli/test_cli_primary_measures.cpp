@@ -173,6 +173,24 @@ TEST(StatsPrimaryMeasures, StudyConfChangesTheDefaultAndCsvInputsUseTheDefaults)
   fs::remove_all(dir);
 }
 
+// stats predict on a study: its features are the study's primary measures (study.conf), one auc row each,
+// the model rows are labelled with the set too, and the JSON says so; --permutations keeps the test short.
+// (4 patients, 1 dropout: the model itself is degenerate here, see PredictionDegenerate.*)
+TEST(StatsPrimaryMeasures, PredictOnAStudyUsesItsPrimaryMeasures) {
+  const fs::path dir = make_study("primary_predict");
+  util::write_file_atomic(dir / "study.conf", "primary_measures = mean_p_happy, valence_mean\n");
+  const auto r = test::run("stats predict --permutations 20 --study " + dir.string() + " -o " + (dir / "o").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> auc_measures;
+  for (const auto& row : read_rows(dir / "o" / "prediction.csv")) {
+    if (row.statistic == "auc") auc_measures.insert(row.measure);
+    EXPECT_EQ(row.measure_set, "primary") << row.measure << " " << row.statistic;
+  }
+  EXPECT_EQ(auc_measures, (std::set<std::string>{"mean_p_happy", "valence_mean"}));
+  const auto json = nlohmann::json::parse(util::read_file(dir / "o" / "predict.json"));
+  EXPECT_EQ(json["measure_set"]["kind"], "primary");
+}
+
 TEST(StatsPrimaryMeasures, KappaIsComputedWithAListOfMeasures) {
   // before: --measures a,b hid the mean_p_<class> columns and kappa was NA ("no mean_p_<class> columns")
   const auto out = test::temp_dir("primary_kappa");
