@@ -111,9 +111,9 @@ std::vector<double> nice_ticks(double lo, double hi, int count, double min_step)
       step = m * power;
       break;
     }
-  std::vector<double> ticks;
-  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.999 && ticks.size() < 50; t += step)
-    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0 : t);
+  std::vector<double> ticks;  // k * step, not a running sum, so 0.6 stays 0.6
+  for (double k = std::floor(lo / step); k * step <= hi + step * 0.999 && ticks.size() < 50; k += 1)
+    ticks.push_back(k == 0 ? 0 : k * step);
   return ticks;
 }
 
