@@ -24,7 +24,8 @@ if (!fs.existsSync(path.join(videos, 'fer_woman2.mp4'))) skip(`no dev videos in 
 if (!fs.existsSync(path.join(source, 'models', 'facemesh', 'model.onnx'))) skip('models not built');
 
 export const kMarkupId = '<img src=x onerror=alert(1)>';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psyface-report-study-'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psyface-report-test-'));
+const dir = path.join(tmp, 'study');
 
 function psyface(args, okCodes = [0]) {
   const r = spawnSync(bin, args, { encoding: 'utf8' });
@@ -38,7 +39,7 @@ function ffmpeg(args) {
 
 // Short cuts (320 px wide, so the analysis is quick) and a 44 s two-camera pair (synchrony needs >= 40 s).
 function makeStudy() {
-  fs.mkdirSync(path.join(dir, 'videos'));
+  fs.mkdirSync(path.join(dir, 'videos'), { recursive: true });
   const v = (name) => path.join(videos, name);
   const out = (name) => path.join(dir, 'videos', name);
   const enc = ['-an', '-vf', 'scale=320:-2', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10'];
@@ -120,7 +121,7 @@ async function main() {
                 `${shown.plots} plots, load ${shown.loadMs.toFixed(0)} ms, ${(shown.bytes / 1024).toFixed(0)} KB`);
   } finally {
     await close();
-    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
     else console.log(`kept ${dir}`);
   }
 }
