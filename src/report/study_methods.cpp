@@ -1,6 +1,8 @@
 // The study report's methods and provenance section (study_sections.hpp): a paragraph to paste into a
 // methods section, its references, and the raw provenance as JSON.
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +40,29 @@ std::string join(const std::vector<std::string>& items, const std::string& last 
   return s;
 }
 
+// Numbers with more digits than a reader needs ("0.050000000000000003", as options are stored so that
+// their hash is exact) to 6 significant digits; everything else unchanged. Tokens end at ' ', ';' and '='.
+std::string readable_numbers(const std::string& text) {
+  std::string out, token;
+  auto flush = [&] {
+    double v = 0;
+    const auto r = std::from_chars(token.data(), token.data() + token.size(), v);
+    if (!token.empty() && r.ec == std::errc{} && r.ptr == token.data() + token.size() && token.size() > 8) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", v);
+      token = buf;
+    }
+    out += token;
+    token.clear();
+  };
+  for (char c : text) {
+    if (c == ' ' || c == ';' || c == '=') flush(), out += c;
+    else token += c;
+  }
+  flush();
+  return out;
+}
+
 std::string models_text(const StudyFacts& f) {
   std::vector<std::string> items;
   for (const auto& m : f.models)
@@ -51,7 +76,7 @@ std::string analysis_options_text(const StudyFacts& f) {
   std::set<std::string> distinct;
   for (const auto& o : f.options) distinct.insert(o.options);
   if (distinct.empty()) return "no analysis options recorded";
-  if (distinct.size() == 1) return "the analysis options " + *distinct.begin();
+  if (distinct.size() == 1) return "the analysis options " + readable_numbers(*distinct.begin());
   return std::to_string(distinct.size()) + " different sets of analysis options (" + f.options_warning + ")";
 }
 
@@ -85,14 +110,14 @@ std::string paragraph(const StudyFacts& f, const StudyStatistics& st, std::set<s
                   (v.empty() ? std::string(kVersion) : join(v)) +
                   ": faces were detected and tracked in each frame, assigned to patient and therapist, and the "
                   "probabilities of seven displayed emotion categories (neutral, happy, sad, angry, fearful, disgusted, "
-                  "surprised) and a smile intensity estimated with the models " + models_text(f) + ". Videos were analysed with " +
+                  "surprised) and a smile intensity were estimated with these models: " + models_text(f) + ". Videos were analysed with " +
                   analysis_options_text(f) + ". " + sessions_text(f) +
                   " Measures were computed per session and role (smile threshold " + plain_number(mo.smile_threshold) +
                   ", first " + plain_number(mo.first_min) + " minutes against the rest, windows of " +
                   plain_number(mo.window_min) + " min, smile synchrony at " + plain_number(mo.synchrony_rate_hz) +
                   " Hz with " + std::to_string(mo.synchrony_surrogates) + " surrogates; all options: " +
-                  study::measure_options_text(f.config) + "). The pre-declared primary measures were " +
-                  join(st.primary.measures) + " of the " + st.primary.role + " (" + st.primary.source + ").";
+                  readable_numbers(study::measure_options_text(f.config)) + "). The pre-declared primary measures were " +
+                  join(st.primary.measures) + " of the " + st.primary.role + "; source: " + st.primary.source + ".";
   if (st.agreement) {
     p += " Agreement with the Client Emotional Arousal Scale ratings (CEAS Mode and Peak, mean over " +
          std::to_string(f.raters) + " raters) of " + std::to_string(f.rated_segments) +
