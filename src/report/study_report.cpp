@@ -38,7 +38,7 @@ th{background:#f1f4f7;font-weight:600;position:sticky;top:30px}
 td[data-col=date]{white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.flag td,tr.status-failed td{background:#fdf1ef}
-tr.status-pending td,tr.status-running td{color:var(--muted)}
+tr.status-pending td,tr.status-running td,tr.unseen td{color:var(--muted)}
 .plots{display:flex;flex-wrap:wrap;gap:12px}
 figure.plot{margin:8px 0;background:#fff;border:1px solid var(--line);padding:8px;display:inline-block}
 .plot-title{font-weight:600;margin-bottom:2px}

@@ -44,20 +44,22 @@ std::string session_cell(const ReportSession& s) {
 
 std::string role_totals(const StudyFacts& f) {
   struct Totals {
-    int64_t sessions = 0, analysed = 0, valid = 0;
+    int64_t sessions = 0, seen = 0, analysed = 0, valid = 0;
   };
   std::map<std::string, Totals> by_role;
   for (const auto& r : f.roles) {
     auto& t = by_role[r.role];
     ++t.sessions;
+    t.seen += r.value("frames_valid") > 0;
     if (std::isfinite(r.value("frames_analysed"))) t.analysed += std::llround(r.value("frames_analysed"));
     if (std::isfinite(r.value("frames_valid"))) t.valid += std::llround(r.value("frames_valid"));
   }
   std::string s = "<table class=\"roles\">" +
-                  th_row({"role", "sessions", "frames analysed", "with a valid face", "without a valid face",
-                          "valid-face share"}) + "<tbody>";
+                  th_row({"role", "sessions", "seen in", "frames analysed", "with a valid face",
+                          "without a valid face", "valid-face share"}) + "<tbody>";
   for (const auto& [role, t] : by_role)
     s += "<tr data-role=\"" + html_escape(role) + "\">" + text_cell(role) + count_cell(t.sessions, "sessions") +
+         count_cell(t.seen, "sessions_seen") +
          count_cell(t.analysed, "frames_analysed") + count_cell(t.valid, "frames_valid") +
          count_cell(t.analysed - t.valid, "frames_without_face") +
          number_cell(t.analysed ? static_cast<double>(t.valid) / static_cast<double>(t.analysed) : NAN, "valid_share") +
@@ -110,17 +112,18 @@ std::string quality_section(const StudyFacts& f) {
   if (f.roles.empty()) return missing_section_html("quality", title, no_sessions_line(f));
   std::map<std::string, const ReportSession*> sessions;
   for (const auto& s : f.sessions) sessions[s.session_id] = &s;
-  int low_valid = 0, low_fps = 0;
+  int low_valid = 0, low_fps = 0, not_seen = 0;
   std::string rows;
   for (const auto& r : f.roles) {
-    const bool bad_valid = r.value("valid_share") < 0.5, bad_fps = r.value("low_fps_flag") == 1;
-    low_valid += bad_valid, low_fps += bad_fps;
-    std::string flags = bad_valid ? "valid-face share under 50 %" : "";
+    const bool unseen = !(r.value("frames_valid") > 0);
+    const bool bad_valid = !unseen && r.value("valid_share") < 0.5, bad_fps = !unseen && r.value("low_fps_flag") == 1;
+    low_valid += bad_valid, low_fps += bad_fps, not_seen += unseen;
+    std::string flags = unseen ? "no face of this role in the session" : bad_valid ? "valid-face share under 50 %" : "";
     if (bad_fps) flags += std::string(flags.empty() ? "" : "; ") + "low analysed rate: brief expressions NA";
     const auto it = sessions.find(r.session_id);
     const std::string warnings = it == sessions.end() ? "" : it->second->warnings;
     rows += "<tr data-session=\"" + html_escape(r.session_id) + "\" data-role=\"" + html_escape(r.role) + "\"" +
-            (flags.empty() ? "" : " class=\"flag\"") + ">" + text_cell(r.session_id) + text_cell(r.role) +
+            (unseen ? " class=\"unseen\"" : flags.empty() ? "" : " class=\"flag\"") + ">" + text_cell(r.session_id) + text_cell(r.role) +
             count_cell(std::llround(r.value("frames_analysed")), "frames_analysed") +
             number_cell(r.value("valid_share"), "valid_share") + number_cell(r.value("mean_confidence"), "mean_confidence") +
             number_cell(r.value("analysed_fps"), "analysed_fps") + text_cell(flags, "flags") + text_cell(warnings, "warnings") +
@@ -129,7 +132,9 @@ std::string quality_section(const StudyFacts& f) {
   const std::string summary = "<p>" + std::to_string(f.roles.size()) + " session × role rows; " +
                               std::to_string(low_valid) + " with a valid-face share under 50 %, " +
                               std::to_string(low_fps) +
-                              " with an analysed rate below brief_min_fps (brief expressions are NA there).</p>";
+                              " with an analysed rate below brief_min_fps (brief expressions are NA there); " +
+                              std::to_string(not_seen) + " where the role's face is never seen (e.g. the therapist of "
+                              "a one-person recording).</p>";
   return section_html("quality", title,
                       summary + "<table class=\"quality\">" +
                           th_row({"session", "role", "frames analysed", "valid-face share", "mean confidence",
@@ -176,7 +181,8 @@ std::string synchrony_section(const StudyFacts& f) {
   std::vector<const RoleRow*> both;  // the patient row of sessions with both roles
   for (const auto& [id, rows] : by_session) {
     const RoleRow *patient = nullptr, *therapist = nullptr;
-    for (const auto* r : rows) {
+    for (const auto* r : rows) {  // a role counts when its face was seen (one-person videos have both rows)
+      if (!(r->value("frames_valid") > 0)) continue;
       if (r->role == "patient") patient = r;
       if (r->role == "therapist") therapist = r;
     }
@@ -194,9 +200,11 @@ std::string synchrony_section(const StudyFacts& f) {
   bool any = false;
   for (const auto* r : both) {
     const double sync = r->value("synchrony_smile"), p = r->value("synchrony_p");
-    const std::string why = std::isfinite(sync) ? "" : r->value("duration_sec") < 40
-                                                           ? "NA: session shorter than one window plus two lags (40 s)"
-                                                           : "NA: too few frames with both faces";
+    std::string why = std::isfinite(sync) ? "" : r->value("duration_sec") < 40
+                                                     ? "NA: session shorter than one window plus two lags (40 s)"
+                                                     : "NA: too few frames with both faces";
+    if (std::isfinite(sync) && !std::isfinite(p))
+      why = "p NA: too short for 10 shuffle segments, or synchrony_surrogates = 0";
     rows += "<tr data-session=\"" + html_escape(r->session_id) + "\">" + text_cell(r->session_id) +
             text_cell(r->patient_id) + count_cell(r->session_number) + number_cell(sync, "synchrony_smile") +
             number_cell(p, "synchrony_p") + text_cell(why) + "</tr>";

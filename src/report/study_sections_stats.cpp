@@ -98,9 +98,12 @@ std::string forest_for(const stats::StatsReport& r, double first_min) {
   }
   p.caption = "Squares: Hedges' g; lines: 95 % CI (noncentral t); values and p in the tables median_split and dropout.";
   if (undefined)
-    p.caption += " " + std::to_string(undefined) +
-                 " effect sizes are undefined and not drawn (NA in the tables, which say why: e.g. no rest after " +
+  {
+    p.caption += ' ';
+    p.caption += std::to_string(undefined);
+    p.caption += " effect sizes are undefined and not drawn (NA in the tables, which say why: e.g. no rest after " +
                  plain_number(first_min) + " min in short sessions).";
+  }
   if (p.rows.empty()) return "<p class=\"missing\">No effect size is defined (the tables median_split and dropout say why).</p>";
   return forest_svg(p);
 }
@@ -152,7 +155,7 @@ std::string agreement_section(const StudyFacts& f, const StudyStatistics& st) {
   std::string body = "<p>" + std::to_string(f.ratings) + " ratings by " + std::to_string(f.raters) + " raters of " +
                      std::to_string(f.rated_segments) + " segments; " + std::to_string(st.points.size()) +
                      " rated segments matched to a measure row (within " +
-                     shown_number(r.options.value("time_tolerance_sec", 0.5)) + " s).</p>" + stats_context_html(r);
+                     plain_number(r.options.value("time_tolerance_sec", 0.5)) + " s).</p>" + stats_context_html(r);
   body += "<div class=\"plots\">";
   for (const auto& m : r.measure_set.measures) body += scatter_for(m, st);
   body += "</div>" + tables_html(r);

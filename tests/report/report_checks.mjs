@@ -155,6 +155,9 @@ export async function checkReport(browser, dir, opts) {
       if (s) closeTo(s.cells.synchrony_smile, r.synchrony_smile, `synchrony ${r.session_id}`), ++numbers;
     }
     assert.ok(p.synchrony.some((s) => s.cells.synchrony_smile.text !== 'NA'), 'no session with a synchrony value');
+    const seen = (id, role) => exp.some((r) => r.session_id === id && r.role === role && Number(r.frames_valid) > 0);
+    const both = [...new Set(exp.map((r) => r.session_id))].filter((id) => seen(id, 'patient') && seen(id, 'therapist'));
+    assert.deepEqual(p.synchrony.map((s) => s.session).sort(), both.sort(), 'synchrony rows: the sessions with both faces seen');
     const info = readCsv(path.join(dir, 'export', 'session_info.csv'));
     const count = (st) => info.filter((r) => r.status === st).length;
     for (const st of ['done', 'failed', 'pending']) assert.equal(Number(p.counts[st].v), count(st), `count ${st}`), ++numbers;
