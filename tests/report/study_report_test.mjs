@@ -95,6 +95,8 @@ function writeRatings() {
 
 async function main() {
   makeStudy();
+  const early = psyface(['report', dir], [3]);  // no study database yet: an input error naming the command
+  assert.match(early.stderr, /psyface: error: .*no study database .*run psyface study run/);
   psyface(['study', 'run', dir, '--fps', '3', '--quiet'], [0, 1]);  // P06-S1 is no video: exit 1
   psyface(['study', 'export', dir]);
   const { browser, close } = await launch();
