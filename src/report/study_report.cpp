@@ -95,6 +95,7 @@ StudyReportSummary write_study_report(const fs::path& dir, const StudyReportOpti
   const StudyFacts facts = read_study_facts(dir, options.models_dir);
   const fs::path out = dir / "report";
   fs::create_directories(out);
+  fs::remove_all(out / "stats");  // statistics of an earlier report whose data are gone must not stay beside it
   const StudyStatistics st = compute_study_statistics(source, facts.ratings > 0, !facts.outcomes.empty(), out / "stats");
   const std::vector<std::string> sections = {overview_section(facts),         quality_section(facts),
                                              trajectories_section(facts, st.primary), agreement_section(facts, st),

@@ -59,6 +59,7 @@ std::string section(const std::string& html, const std::string& id) {
 
 TEST(StudyReport, WithoutRatingsOrOutcomesShowsWhatItCanAndSaysWhatIsMissing) {
   const fs::path dir = make_study("no_ratings", 6, 4, 5);
+  util::write_file_atomic(dir / "report" / "stats" / "agreement.json", "{}");  // an earlier report's, ratings since removed
   const auto sum = write_study_report(dir, {});
   EXPECT_EQ(sum.missing, (std::vector<std::string>{"agreement", "outcomes"}));
   EXPECT_TRUE(sum.stats_files.empty());
