@@ -1,0 +1,41 @@
+// psyface report DIR — the study report (DIR/report/index.html, docs/report.md). Options only; the work
+// is in src/report/.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "models/model_catalog.hpp"
+#include "psyface/error.hpp"
+#include "report/study_report.hpp"
+
+namespace psyface::cli {
+namespace {
+
+struct ReportCliOptions {
+  std::string path;
+  std::string models_dir;  // "" = models::default_models_dir()
+};
+ReportCliOptions g_opts;
+
+void run_report() {
+  if (!std::filesystem::is_directory(g_opts.path))
+    throw Error(ErrorCode::Usage, g_opts.path + " is not a study folder (psyface report DIR)");
+  report::StudyReportOptions o;
+  o.models_dir = g_opts.models_dir.empty() ? models::default_models_dir() : std::filesystem::path(g_opts.models_dir);
+  const auto s = report::write_study_report(g_opts.path, o);
+  for (const auto& w : s.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
+  for (const auto& m : s.missing) std::cerr << "psyface: note: section " << m << ": data missing (the page says which command provides them)\n";
+  for (const auto& f : s.stats_files) std::cerr << "psyface: wrote " << f.string() << "\n";
+  std::cerr << "psyface: wrote " << s.index.string() << " (" << (s.bytes + 512) / 1024 << " KB)\n";
+}
+
+Registrar reg([](CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "HTML report of a study folder: DIR/report/index.html (opens offline)");
+  cmd->add_option("PATH", g_opts.path, "Study folder (with study.sqlite, made by psyface study run)")->required();
+  cmd->add_option("--models", g_opts.models_dir,
+                  "Models folder whose manifests give the models' licences (default: the one psyface uses)");
+  cmd->callback(run_report);
+});
+
+}  // namespace
+}  // namespace psyface::cli
