@@ -41,7 +41,6 @@ void check_paths(const std::filesystem::path& video, const std::filesystem::path
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
   std::error_code ec;
   if (std::filesystem::equivalent(video, out, ec)) throw Error(ErrorCode::Usage, "--out would replace the input video");
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
 }
 
 // Without --frames: the analysis of `psyface analyze` with the options given here.

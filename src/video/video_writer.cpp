@@ -96,6 +96,8 @@ void VideoWriter::Impl::open_file() {
     fail("cannot set the stream parameters", rc);
   stream->time_base = encoder->time_base;
   stream->avg_frame_rate = encoder->framerate;
+  std::error_code ec;
+  if (tmp.has_parent_path()) std::filesystem::create_directories(tmp.parent_path(), ec);  // avio_open names the error
   if (const int rc = avio_open(&format->pb, tmp.c_str(), AVIO_FLAG_WRITE); rc < 0)
     fail("cannot create " + tmp.string(), rc);
   DictionaryOwner mux;

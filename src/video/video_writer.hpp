@@ -23,7 +23,7 @@ class VideoWriter {
  public:
   // requires: width_px, height_px > 0; path's extension names a container FFmpeg writes (.mp4, .mov, .mkv).
   //           Odd sizes are padded to even by repeating the last column / row (4:2:0 needs even sizes).
-  // ensures: the temporary file is open and its header written.
+  // ensures: the folder exists, the temporary file is open and its header written.
   // throws: Error(Output) naming the file when the container is unknown or the file cannot be created,
   //         Error(Internal) when no encoder is available.
   VideoWriter(const std::filesystem::path& path, int width_px, int height_px, const WriterOptions& options = {});
