@@ -55,7 +55,7 @@ report::AnalysedAnnotation analyse(const std::filesystem::path& video, const vid
   a.read.rotation_deg = g_opts.rotation == "auto" ? -1 : std::stoi(g_opts.rotation);
   const double fps = a.read.sample_fps;
   util::ProgressLine progress("analyze " + video.filename().string(),
-                              fps > 0 ? int64_t(info.duration_sec * fps) : info.frame_count_estimate, "frames",
+                              fps > 0 ? int64_t(info.duration_sec * fps) + 1 : info.frame_count_estimate, "frames",
                               !g_opts.run.quiet);
   analysis::AnalyzeCallbacks cb;
   cb.on_progress = [&](int64_t done, double) { progress.update(done); };

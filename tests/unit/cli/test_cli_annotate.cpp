@@ -157,6 +157,12 @@ TEST_F(AnnotateCli, BadInputsGiveClearErrorsAndWriteNothing) {
   EXPECT_EQ(other2.exit_code, 3);
   EXPECT_NE(other2.err.find("outside the 596x336 picture"), std::string::npos) << other2.err;
 
+  util::write_file_atomic(*dir_ / "notes.mp4", "this is not a video\n");
+  const auto text = test::run("annotate " + (*dir_ / "notes.mp4").string() + " --frames " + table_->string() +
+                              " --out " + out("x.mp4").string());
+  EXPECT_EQ(text.exit_code, 3);
+  EXPECT_NE(text.err.find("notes.mp4"), std::string::npos) << text.err;
+
   util::write_file_atomic(*dir_ / "junk.frames.csv", "this is not a table\n");
   const auto junk = test::run("annotate " + clip().string() + " --frames " + (*dir_ / "junk.frames.csv").string() +
                               " --out " + out("x.mp4").string());
@@ -172,6 +178,14 @@ TEST_F(AnnotateCli, BadInputsGiveClearErrorsAndWriteNothing) {
   EXPECT_NE(fps.err.find("without --frames"), std::string::npos) << fps.err;
   EXPECT_FALSE(fs::exists(out("x.mp4")));
   EXPECT_FALSE(fs::exists(out("x.avi")));
+}
+
+TEST(AnnotateCliHelp, SaysTheOutputShowsFaces) {
+  const auto r = test::run("annotate --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("PRIVACY: the output shows the faces"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--blur-faces"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--frames"), std::string::npos) << r.out;
 }
 
 }  // namespace
