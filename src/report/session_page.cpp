@@ -1,0 +1,212 @@
+#include "report/session_page.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "psyface/error.hpp"
+#include "report/annotation_table.hpp"
+#include "report/html_text.hpp"
+#include "report/report_format.hpp"
+#include "report/session_series.hpp"
+#include "study/frames_store.hpp"
+#include "util/atomic_file.hpp"
+
+namespace psyface::report {
+namespace {
+
+constexpr double kW = 900, kH = 200, kLeft = 44, kRight = 12, kTop = 8, kBottom = 28;
+constexpr int kSmoothHalf = 2;  // 5-s centred moving mean of 1-s bins
+constexpr const char* kColours[] = {"#888", "#c0392b", "#7d3c98", "#6e2c00", "#e67e22", "#2874a6", "#17a589"};
+
+std::string fmt(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", v);
+  return b;
+}
+
+// One polyline per series, gaps where a bin has no face; x in minutes.
+struct Plot {
+  std::string id, title;
+  double end_min = 1;
+  double first_min = 10;
+  const std::vector<measures::Segment>* segments = nullptr;
+  std::string body;
+  double x(double t_sec) const { return kLeft + t_sec / 60 / end_min * (kW - kLeft - kRight); }
+  static double y(double v) { return kTop + (1 - v) * (kH - kTop - kBottom); }
+  void line(const std::string& name, const char* colour, const std::vector<SeriesBin>& bins, const std::vector<double>& v) {
+    std::string d;
+    bool pen = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!std::isfinite(v[i])) { pen = false; continue; }
+      d += (pen ? "L" : "M") + fmt(x(bins[i].t_sec)) + " " + fmt(y(v[i]));
+      pen = true;
+    }
+    body += "<path class=\"trace\" data-series=\"" + html_escape(name) + "\" stroke=\"" + colour + "\" d=\"" + d +
+            "\"><title>" + html_escape(name) + "</title></path>";
+  }
+  std::string svg() const {
+    std::string s = "<figure class=\"plot\" data-plot=\"" + html_escape(id) + "\" data-end-min=\"" + exact_number(end_min) +
+                    "\"><div class=\"plot-title\">" + html_escape(title) + "</div><svg viewBox=\"0 0 " + fmt(kW) + " " +
+                    fmt(kH) + "\" width=\"" + fmt(kW) + "\" height=\"" + fmt(kH) + "\" role=\"img\">";
+    for (const auto& seg : *segments)
+      s += "<rect class=\"segment\" x=\"" + fmt(x(seg.start_sec)) + "\" y=\"" + fmt(kTop) + "\" width=\"" +
+           fmt(x(seg.end_sec) - x(seg.start_sec)) + "\" height=\"" + fmt(kH - kTop - kBottom) + "\"><title>" +
+           html_escape(seg.label) + "</title></rect><text class=\"segment-label\" x=\"" + fmt(x(seg.start_sec) + 2) +
+           "\" y=\"" + fmt(kTop + 10) + "\">" + html_escape(seg.label) + "</text>";
+    for (double v : {0.0, 0.5, 1.0})
+      s += "<line class=\"grid\" x1=\"" + fmt(kLeft) + "\" x2=\"" + fmt(kW - kRight) + "\" y1=\"" + fmt(y(v)) + "\" y2=\"" +
+           fmt(y(v)) + "\"/><text class=\"tick\" x=\"" + fmt(kLeft - 4) + "\" y=\"" + fmt(y(v) + 4) + "\">" + shown_number(v) + "</text>";
+    const double step = end_min > 30 ? 10 : end_min > 6 ? 2 : end_min > 1.5 ? 0.5 : 0.1;
+    for (double m = 0; m <= end_min + 1e-9; m += step)
+      s += "<text class=\"tick x\" x=\"" + fmt(x(m * 60)) + "\" y=\"" + fmt(kH - 10) + "\">" + shown_number(m) + "</text>";
+    s += "<text class=\"axis\" x=\"" + fmt(kW - kRight) + "\" y=\"" + fmt(kH) + "\">min</text>";
+    if (first_min < end_min)
+      s += "<line class=\"first-window\" x1=\"" + fmt(x(first_min * 60)) + "\" x2=\"" + fmt(x(first_min * 60)) + "\" y1=\"" +
+           fmt(kTop) + "\" y2=\"" + fmt(kH - kBottom) + "\"><title>end of the first " + shown_number(first_min) +
+           " minutes</title></line>";
+    return s + body + "</svg></figure>";
+  }
+};
+
+std::string role_plots(const measures::RoleSeries& role, const SessionPageInput& in, double end_sec) {
+  if (!role.present) return "<p class=\"missing\">The " + role.role + "'s face was not measured in any frame.</p>";
+  const auto bins = bin_series(role, 1.0);
+  Plot emo{role.role + "-emotions", role.role + ": emotion probabilities (1-s bins, 5-s moving mean)",
+           std::max(end_sec / 60, 1.0 / 60), in.options.first_min, &in.segments, {}};
+  Plot smile = emo;
+  smile.id = role.role + "-smile";
+  smile.title = role.role + ": smile intensity (1-s bins, 5-s moving mean)";
+  std::vector<double> v(bins.size());
+  for (int e = 0; e < kEmotionCount; ++e) {
+    for (size_t i = 0; i < bins.size(); ++i) v[i] = bins[i].p[e];
+    emo.line(std::string(kEmotionNames[e]), kColours[e], bins, smooth(v, kSmoothHalf));
+  }
+  for (size_t i = 0; i < bins.size(); ++i) v[i] = bins[i].smile;
+  smile.line("smile_intensity", "#d4ac0d", bins, smooth(v, kSmoothHalf));
+  std::string legend = "<p class=\"legend\">";
+  for (int e = 0; e < kEmotionCount; ++e)
+    legend += "<span style=\"color:" + std::string(kColours[e]) + "\">&#9632; " + std::string(kEmotionNames[e]) + "</span> ";
+  return emo.svg() + legend + "</p>" + smile.svg();
+}
+
+std::string measures_table(const measures::RoleTable& table, const SessionPageInput& in) {
+  const auto rows = measures::compute_measures(table, in.segments, in.options);
+  std::vector<const measures::RoleWindowMeasures*> cols;
+  for (const auto& r : rows)
+    if (r.window.kind == "session" || r.window.kind == "first") cols.push_back(&r);
+  std::string h = "<table class=\"measures\"><tr><th>measure</th>";
+  for (const auto* c : cols)
+    h += "<th>" + html_escape(c->role + (c->window.kind == "first" ? " (first " + shown_number(in.options.first_min) + " min)" : "")) + "</th>";
+  h += "</tr>";
+  const auto& catalog = measures::measure_catalog();
+  for (size_t m = 0; m < catalog.size(); ++m) {
+    h += "<tr><td>" + html_escape(catalog[m].name) + "</td>";
+    for (const auto* c : cols) h += number_cell(c->values[m], c->role + "." + c->window.kind + "." + catalog[m].name);
+    h += "</tr>";
+  }
+  return h + "</table>";
+}
+
+std::string quality(const measures::RoleTable& table, const nlohmann::json& sc, SessionPageResult& result) {
+  std::string h = "<table class=\"quality\"><tr><th>role</th><th>analysed frames</th><th>valid-face share</th><th>mean confidence</th></tr>";
+  for (const auto* r : {&table.patient, &table.therapist}) {
+    int valid = 0;
+    double conf = 0;
+    for (const auto& f : r->frames)
+      if (f.valid) ++valid, conf += f.confidence;
+    const double n = static_cast<double>(r->frames.size());
+    h += "<tr><td>" + r->role + "</td>" + count_cell(static_cast<int64_t>(n), r->role + ".frames") +
+         number_cell(n > 0 ? valid / n : NAN, r->role + ".valid_share") + number_cell(valid ? conf / valid : NAN, r->role + ".mean_confidence") + "</tr>";
+  }
+  h += "</table>";
+  if (!sc.is_object()) return h + "<p class=\"missing\">No sidecar (.analysis.json) beside the table: decode facts and provenance unknown.</p>";
+  const auto v = sc.value("video", nlohmann::json::object());
+  const auto corrupt = v.value("frames_corrupt", int64_t{0}), errors = v.value("decode_errors", int64_t{0});
+  h += "<p class=\"decode\">Frames decoded <span data-k=\"frames_decoded\">" + std::to_string(v.value("frames_decoded", int64_t{0})) +
+       "</span>, corrupt <span data-k=\"frames_corrupt\">" + std::to_string(corrupt) + "</span>, decode errors <span data-k=\"decode_errors\">" +
+       std::to_string(errors) + "</span>.</p>";
+  if (corrupt > 0 || errors > 0) result.warnings.push_back(std::to_string(corrupt) + " corrupt frames, " + std::to_string(errors) + " decode errors");
+  if (v.value("truncated", false))
+    result.warnings.push_back("decoding stopped at " + shown_number(v.value("last_t_sec", 0.0)) + " s: " + v.value("first_error", std::string()));
+  for (const auto& w : sc.value("warnings", nlohmann::json::array())) result.warnings.push_back(w.is_string() ? w.get<std::string>() : w.dump());
+  for (const auto& w : result.warnings) h += "<p class=\"warning\">" + html_escape(w) + "</p>";
+  return h;
+}
+
+std::string provenance(const nlohmann::json& sc) {
+  if (!sc.is_object()) return "";
+  std::string h = "<h2>Provenance</h2><p>psyface " + html_escape(sc.value("psyface_version", std::string("?"))) +
+                  ", analysed " + html_escape(sc.value("started", std::string("?"))) + "; video " +
+                  html_escape(sc.value("video", nlohmann::json::object()).value("path", std::string("?"))) +
+                  "</p><table class=\"models\"><tr><th>model</th><th>sha256</th><th>source</th></tr>";
+  for (const auto& m : sc.value("models", nlohmann::json::array()))
+    h += "<tr>" + text_cell(m.value("name", ""), "model") + text_cell(m.value("sha256", ""), "sha256") + text_cell(m.value("source", ""), "source") + "</tr>";
+  h += "</table><p class=\"options\">Options: ";
+  const auto options = sc.value("options", nlohmann::json::object());
+  for (const auto& [k, val] : options.items())
+    h += "<code>" + html_escape(k) + "=" + html_escape(val.is_string() ? val.get<std::string>() : val.dump()) + "</code> ";
+  return h + "</p>";
+}
+
+constexpr const char* kStyle =
+    "body{font:14px system-ui,sans-serif;margin:1.5em;max-width:960px;color:#222}table{border-collapse:collapse;margin:.5em 0}"
+    "td,th{border:1px solid #ccc;padding:2px 6px}td.num{text-align:right}svg .trace{fill:none;stroke-width:1.2}"
+    "svg .grid{stroke:#eee}svg .tick,svg .axis{font-size:10px;text-anchor:end;fill:#555}svg .tick.x{text-anchor:middle}"
+    "svg .first-window{stroke:#333;stroke-dasharray:4 3}svg .segment{fill:#f4d03f;opacity:.25}svg .segment-label{font-size:10px;fill:#7d6608}"
+    ".warning{color:#a00}.missing{color:#777}figure{margin:.5em 0}.plot-title{font-weight:600}code{margin-right:.6em}";
+
+}  // namespace
+
+std::string session_page_html(const SessionPageInput& in, SessionPageResult& result) {
+  measures::check_measure_options(in.options);
+  const auto table = measures::read_role_table(in.frames_text, in.frames_source);
+  nlohmann::json sc;
+  if (!in.sidecar.empty() && std::filesystem::exists(in.sidecar)) {
+    try {
+      sc = nlohmann::json::parse(util::read_file(in.sidecar));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(ErrorCode::Input, in.sidecar.string() + ": not JSON (" + e.what() + ")");
+    }
+  }
+  double end_sec = 0;
+  for (const auto* r : {&table.patient, &table.therapist})
+    if (!r->frames.empty()) end_sec = std::max(end_sec, r->frames.back().t_sec);
+  std::string h = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
+                  "content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>psyface session: " + html_escape(in.title) +
+                  "</title><style>" + kStyle + "</style></head><body>";
+  if (!in.back_href.empty()) h += "<p><a href=\"" + html_escape(in.back_href) + "\">&larr; study report</a></p>";
+  h += "<h1>" + html_escape(in.title) + "</h1><p class=\"source\">Table: " + html_escape(in.frames_source) + "</p>";
+  for (const auto* r : {&table.patient, &table.therapist})
+    h += "<section class=\"role\" data-role=\"" + r->role + "\"><h2>" + r->role + "</h2>" + role_plots(*r, in, end_sec) + "</section>";
+  h += "<h2>Measures</h2>" + measures_table(table, in) + "<h2>Quality</h2>" + quality(table, sc, result) + provenance(sc);
+  return h + "</body></html>\n";
+}
+
+SessionPageResult write_session_page(const SessionPageInput& in, const std::filesystem::path& out) {
+  SessionPageResult result;
+  const auto html = session_page_html(in, result);
+  util::write_file_atomic(out, html);
+  result.page = out;
+  result.bytes = html.size();
+  return result;
+}
+
+SessionPageResult write_video_report(const std::filesystem::path& table, std::filesystem::path out) {
+  const std::string name = table.filename().string();
+  const auto pos = name.rfind(".frames.csv");
+  if (pos == std::string::npos || pos == 0)
+    throw Error(ErrorCode::Input, table.string() + ": not a frames table (<stem>.frames.csv or .frames.csv.gz)");
+  if (!std::filesystem::is_regular_file(table)) throw Error(ErrorCode::Input, table.string() + ": no such file");
+  SessionPageInput in;
+  in.title = name.substr(0, pos);
+  in.frames_source = table.string();
+  in.frames_text = table.extension() == ".gz" ? study::load_frames_table(table, "") : util::read_file(table);
+  in.sidecar = sidecar_path_of(table);
+  if (out.empty()) out = table.parent_path() / (in.title + ".report.html");
+  return write_session_page(in, out);
+}
+
+}  // namespace psyface::report

@@ -1,0 +1,130 @@
+// Session pages (docs/report.md, "Session pages"): binning and smoothing by hand, segment marks, escaping of
+// a hostile title, the single-video form's file names, and the size of a 50-min session at 5 fps.
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "psyface/error.hpp"
+#include "report/session_page.hpp"
+#include "report/session_series.hpp"
+#include "util/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+using namespace psyface;
+using namespace psyface::report;
+
+namespace {
+
+const char* kHeader =
+    "frame,role,timestamp,success,confidence,emo_neutral,emo_happy,emo_sad,emo_angry,emo_fearful,emo_disgusted,"
+    "emo_surprised,dominant,valence,smile_intensity\n";
+
+// One patient row per frame at `fps` for `seconds`; happy = smile = a slow ramp; every 7th frame no face.
+std::string synthetic_table(double seconds, double fps) {
+  std::string t = kHeader;
+  char row[256];
+  const long n = static_cast<long>(seconds * fps);
+  for (long i = 0; i < n; ++i) {
+    const double happy = 0.5 + 0.4 * std::sin(i / (fps * 60.0));
+    const bool face = i % 7 != 3;
+    std::snprintf(row, sizeof row, "%ld,patient,%.4f,%d,0.9500,%.5f,%.5f,0,0,0,0,0,happy,0.5000,%.4f\n", i, i / fps,
+                  face ? 1 : 0, 1 - happy, happy, happy);
+    t += row;
+  }
+  return t;
+}
+
+measures::RoleSeries series_of(std::initializer_list<std::pair<double, double>> t_smile) {
+  measures::RoleSeries s;
+  s.role = "patient";
+  for (auto [t, smile] : t_smile) {
+    measures::RoleFrame f;
+    f.t_sec = t;
+    f.valid = std::isfinite(smile);
+    f.smile_intensity = f.valid ? smile : 0;
+    f.p[1] = f.valid ? smile : 0;
+    s.frames.push_back(f);
+  }
+  s.present = true;
+  return s;
+}
+
+}  // namespace
+
+TEST(SessionSeries, BinsAverageValidFramesPerSecond) {
+  const double nan = std::nan("");
+  const auto bins = bin_series(series_of({{0.0, 0.2}, {0.5, 0.4}, {1.2, nan}, {2.0, 0.9}, {2.6, 0.1}}), 1.0);
+  ASSERT_EQ(bins.size(), 3u);
+  EXPECT_DOUBLE_EQ(bins[0].smile, 0.3);  // (0.2 + 0.4) / 2
+  EXPECT_EQ(bins[0].frames, 2);
+  EXPECT_TRUE(std::isnan(bins[1].smile));  // the only frame had no face
+  EXPECT_EQ(bins[1].frames, 1);
+  EXPECT_EQ(bins[1].valid, 0);
+  EXPECT_DOUBLE_EQ(bins[2].smile, 0.5);  // (0.9 + 0.1) / 2
+  EXPECT_DOUBLE_EQ(bins[2].p[1], 0.5);
+  EXPECT_DOUBLE_EQ(bins[2].t_sec, 2.0);
+}
+
+TEST(SessionSeries, SmoothingIsACentredMeanThatKeepsGaps) {
+  const double nan = std::nan("");
+  const auto s = smooth({1, 2, 3, nan, 5, 9}, 1);
+  EXPECT_DOUBLE_EQ(s[0], 1.5);  // (1 + 2) / 2
+  EXPECT_DOUBLE_EQ(s[1], 2.0);  // (1 + 2 + 3) / 3
+  EXPECT_DOUBLE_EQ(s[2], 2.5);  // (2 + 3) / 2: the gap is left out
+  EXPECT_TRUE(std::isnan(s[3]));
+  EXPECT_DOUBLE_EQ(s[4], 7.0);  // (5 + 9) / 2
+  EXPECT_DOUBLE_EQ(s[5], 7.0);
+}
+
+TEST(SessionPage, EscapesTitleAndSegmentLabelAndMarksSegments) {
+  SessionPageInput in;
+  in.title = "<img src=x onerror=alert(1)>";
+  in.frames_text = synthetic_table(120, 5);
+  in.frames_source = "dir/<script>.frames.csv";
+  in.segments = {{30, 45, "rupture <b>"}};
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("rupture <b>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  // The segment [30, 45) s on an x axis from 44 to 888 px spanning 0 .. the last frame (599 / 5 = 119.8 s):
+  // 44 + 30 / 119.8 * 844 = 255.35, width 15 / 119.8 * 844 = 105.68.
+  EXPECT_NE(html.find("<rect class=\"segment\" x=\"255.4\" y=\"8.0\" width=\"105.7\""), std::string::npos) << html.substr(0, 3000);
+  EXPECT_NE(html.find("rupture &lt;b&gt;"), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  EXPECT_EQ(html.find("data-series=\"smile_intensity\""), html.rfind("data-series=\"smile_intensity\""));  // patient only
+  EXPECT_NE(html.find("The therapist's face was not measured in any frame."), std::string::npos);
+}
+
+TEST(SessionPage, FiftyMinutesAtFiveFpsStayUnderTwoMegabytes) {
+  SessionPageInput in;
+  in.title = "long";
+  in.frames_text = synthetic_table(50 * 60, 5);
+  in.frames_source = "long.frames.csv";
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  std::printf("50-min session at 5 fps: table %zu bytes, page %zu bytes\n", in.frames_text.size(), html.size());
+  EXPECT_LT(html.size(), 2u * 1024 * 1024);
+  EXPECT_NE(html.find("class=\"first-window\""), std::string::npos);  // the first 10 minutes are marked
+}
+
+TEST(SessionPage, VideoReportWritesBesideTheTableAndRefusesOtherNames) {
+  const fs::path dir = fs::temp_directory_path() / ("psyface_session_page_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  util::write_file_atomic(dir / "s1.frames.csv", synthetic_table(10, 5));
+  util::write_file_atomic(dir / "s1.analysis.json",
+                          R"({"psyface_version":"9.9","video":{"frames_corrupt":2,"decode_errors":0,"frames_decoded":50},)"
+                          R"("models":[{"name":"m<x>","sha256":"abc","source":"s"}],"options":{"fps":5}})");
+  const auto r = write_video_report(dir / "s1.frames.csv", {});
+  const auto html = util::read_file(dir / "s1.report.html");
+  EXPECT_EQ(r.bytes, html.size());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0], "2 corrupt frames, 0 decode errors");
+  EXPECT_NE(html.find("<td data-col=\"model\">m&lt;x&gt;</td>"), std::string::npos);
+  EXPECT_NE(html.find("<code>fps=5</code>"), std::string::npos);
+  EXPECT_THROW(write_video_report(dir / "s1.analysis.json", {}), Error);
+  fs::remove_all(dir);
+}
