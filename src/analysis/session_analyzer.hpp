@@ -25,6 +25,8 @@ struct AnalyzeOptions {
   float occlusion_presence = 0.9f;  // flag_occlusion when presence is below this (and the mesh still fits)
   float large_yaw_deg = 45.0f;      // flag_large_yaw when |yaw| exceeds this
   bool landmarks = false;           // keep 468 landmark positions per row
+  bool face_actions = true;         // action-unit features and gaze (docs/action-units.md); off only to
+                                    // measure their cost (bench_analyze --face-actions 0)
   size_t queue_frames = 8;          // capacity of each queue between threads
   PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
   enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is
