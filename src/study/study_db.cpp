@@ -136,6 +136,28 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
   // NORMAL may lose the last commits); the stored files are synced before their row says done.
   db_.exec("PRAGMA synchronous=FULL");
   if (make) create_schema();
+  else add_missing_measure_columns();
+}
+
+// A measure added to the catalogue after the database was made (the action-unit measures of issue 16)
+// becomes a new NULL column of `measures`; the next run recomputes every session's measures (their hash
+// changes with the catalogue), so none stays NULL where it can be computed.
+void StudyDb::add_missing_measure_columns() {
+  auto missing = [&] {
+    std::vector<const measures::MeasureInfo*> out;
+    for (const auto& m : measures::measure_catalog()) {
+      Statement q(db_, "SELECT count(*) FROM pragma_table_info('measures') WHERE name=?");
+      q.bind(1, m.name);
+      q.step();
+      if (q.integer(0) == 0) out.push_back(&m);
+    }
+    return out;
+  };
+  if (missing().empty()) return;
+  Transaction t(db_);
+  for (const auto* m : missing())  // again inside the transaction: another process may have added them
+    db_.exec("ALTER TABLE measures ADD COLUMN " + m->name + (m->type == "integer" ? " INTEGER" : " REAL"));
+  t.commit();
 }
 
 bool StudyDb::check_schema(bool create) {
