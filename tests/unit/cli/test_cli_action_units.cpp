@@ -60,8 +60,11 @@ TEST(CliActionUnits, PosedSmileSeparatesFromNeutral) {
                            dir.string() + " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::map<std::string, std::vector<double>> smile, neutral;
+  int face_rows = 0, gaze_rows = 0;
   for (const auto& row : read_rows(dir / "fer_woman2.frames.csv")) {
     if (row.at("success") != "1") continue;
+    ++face_rows;
+    gaze_rows += row.at("gaze_angle_x") != "NA";
     const double t = std::stod(row.at("timestamp"));
     const bool smiling = (t >= 2.75 && t < 3.3) || (t >= 4.0 && t < 4.6), calm = t >= 6.0 && t < 9.0;
     for (const char* c : {"AU12_r", "AU06_r", "AU12_r_raw", "AU06_r_raw"}) {
@@ -69,6 +72,9 @@ TEST(CliActionUnits, PosedSmileSeparatesFromNeutral) {
       if (calm) neutral[c].push_back(std::stod(row.at(c)));
     }
   }
+  // The iris network runs at 5 Hz per track (gaze_rate_hz): 464 frames at 30 fps = 15.5 s -> 78 gaze rows.
+  EXPECT_EQ(face_rows, 464);
+  EXPECT_NEAR(gaze_rows, 78, 2);
   ASSERT_GE(smile["AU12_r"].size(), 30u);
   ASSERT_GE(neutral["AU12_r"].size(), 80u);
   for (const char* c : {"AU12_r", "AU06_r", "AU12_r_raw", "AU06_r_raw"}) {
