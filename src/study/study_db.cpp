@@ -21,6 +21,8 @@ std::string measure_columns_sql(const char* prefix) {
   return s;
 }
 
+std::string export_views_sql();
+
 std::string schema_sql() {
   std::string measure_cols;
   for (const auto& m : measures::measure_catalog())
@@ -81,6 +83,12 @@ CREATE TABLE outcomes(
   covariates_json TEXT,
   source TEXT NOT NULL);
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)" + export_views_sql();
+}
+
+// The export views name every measure column, so they are made again when measure columns are added.
+std::string export_views_sql() {
+  return R"(
 CREATE VIEW export_sessions AS
   SELECT s.session_id, s.patient_id, s.therapist_id, s.session_number, s.date, m.role)" +
          measure_columns_sql("m.") + R"(
@@ -157,6 +165,8 @@ void StudyDb::add_missing_measure_columns() {
   Transaction t(db_);
   for (const auto* m : missing())  // again inside the transaction: another process may have added them
     db_.exec("ALTER TABLE measures ADD COLUMN " + m->name + (m->type == "integer" ? " INTEGER" : " REAL"));
+  db_.exec("DROP VIEW IF EXISTS export_sessions; DROP VIEW IF EXISTS export_windows; DROP VIEW IF EXISTS export_segments;" +
+           export_views_sql());
   t.commit();
 }
 
