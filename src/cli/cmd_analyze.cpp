@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 
 #include "analysis/analysis_sidecar.hpp"
+#include "analysis/face_session.hpp"
 #include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
 #include "analysis/two_camera_plan.hpp"
@@ -195,10 +196,12 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   util::ProgressLine progress("analyze " + video.filename().string(), expected, "frames", !g_opts.run.quiet);
   analysis::AnalyzeCallbacks cb;
   std::map<int, TrackMeans> means;
+  analysis::FaceSessionColumns session_columns;  // AUxx_r, AUxx_c and head motion, after the pass
   cb.on_frame = [&](const std::vector<FaceObservation>& rows) {
     writer.write_frame(rows);
     for (const auto& o : rows) {
       if (!o.success) continue;
+      session_columns.add(o);
       auto& m = means[o.track_id];
       ++m.rows;
       for (int k = 0; k < kEmotionCount; ++k) m.p[k] += o.emotion.p[k];
@@ -219,15 +222,23 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
   analysis::RowLabeler labeler(summary.persons);
   if (run.ok) {
+    session_columns.finish(summary.persons);
+    size_t face_row = 0;
+    const tables::InsertedColumns inserted{analysis::FaceSessionColumns::column_names(),
+                                           std::string(kActionUnitNames[0]) + "_r_raw"};
     tables::add_person_columns(partial_csv, run.csv, [&](const std::vector<tables::FrameRowKey>& rows) {
       std::vector<analysis::RowKey> keys;
       for (const auto& r : rows)
         keys.push_back({r.face_id, r.t_sec, cv::Rect2f(float(r.box_x), float(r.box_y), float(r.box_w), float(r.box_h))});
       std::vector<tables::PersonLabel> out;
-      for (const auto& l : labeler.label_frame(keys))
-        out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role))});
+      const auto labels = labeler.label_frame(keys);
+      for (size_t k = 0; k < labels.size(); ++k) {
+        const auto& l = labels[k];
+        out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role)), {}});
+        if (rows[k].face_id >= 0) session_columns.append_row(face_row++, out.back().inserted);
+      }
       return out;
-    });
+    }, inserted);
     std::filesystem::remove(partial_csv);
   }
   const analysis::LabelReport labels = labeler.report();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "measures/face_action_measures.hpp"
 #include "measures/synchrony.hpp"
 #include "measures/synchrony_resample.hpp"
 #include "psyface/error.hpp"
@@ -48,6 +49,8 @@ std::vector<MeasureInfo> build_catalog() {
        "whole session only: smile synchrony between the roles (WCLC mean peak r, docs/synchrony.md)"},
       {"synchrony_p", "real", "", "whole session only: surrogate-test p-value of synchrony_smile"}};
   c.insert(c.end(), rest.begin(), rest.end());
+  const std::vector<MeasureInfo> face_action = face_action_catalog();
+  c.insert(c.end(), face_action.begin(), face_action.end());
   return c;
 }
 
@@ -67,6 +70,7 @@ struct RoleContext {
     double start_sec, duration_sec;
   };
   std::vector<Episode> episodes;
+  FaceActionContext face_action;
 };
 
 double median(std::vector<double> v) {
@@ -118,6 +122,7 @@ RoleContext role_context(const RoleSeries& s, const MeasureOptions& o) {
     }
   }
   close();
+  c.face_action = face_action_context(s, o);
   return c;
 }
 
@@ -227,6 +232,8 @@ std::vector<double> window_values(const RoleContext& c, const MeasureWindow& w, 
   set("brief_per_min", timed && !low_fps ? brief / minutes : kNaN);
   set("analysed_fps", fps);
   set("low_fps_flag", analysed ? (low_fps ? 1 : 0) : kNaN);
+  face_action_window_values(c.face_action, w, minutes, timed, o,
+                            [&](const std::string& name, double value) { v[measure_index(name)] = value; });
   return v;
 }
 
@@ -266,6 +273,8 @@ void check_measure_options(const MeasureOptions& o) {
   require(o.brief_max_sec >= 0, "brief_max_sec must be >= 0");
   require(o.synchrony_rate_hz > 0, "synchrony_rate_hz must be > 0");
   require(o.synchrony_surrogates >= 0, "synchrony_surrogates must be >= 0");
+  require(o.au_presence > 0 && o.au_presence <= 5, "au_presence must be in (0, 5]");
+  require(o.gaze_averted_deg > 0 && o.gaze_averted_deg < 180, "gaze_averted_deg must be in (0, 180)");
 }
 
 std::vector<MeasureWindow> session_windows(double end_sec, const std::vector<Segment>& segments,
@@ -291,7 +300,9 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
   const bool dyad = table.patient.present && table.therapist.present;
   std::vector<double> shared;
   double synchrony = kNaN, synchrony_p = kNaN;
+  HeadSynchrony head;
   if (dyad) {
+    head = head_motion_synchrony(table.patient, table.therapist, end, o);
     shared = shared_smile_starts(contexts[0], contexts[1], o.shared_smile_tolerance_sec);
     const size_t bins = static_cast<size_t>(std::ceil(end * o.synchrony_rate_hz));
     const auto patient = binned_smile(table.patient, o.synchrony_rate_hz, bins);
@@ -320,6 +331,9 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
       if (w.kind == "session") {
         m.values[measure_index("synchrony_smile")] = synchrony;
         m.values[measure_index("synchrony_p")] = synchrony_p;
+        m.values[measure_index("synchrony_head_motion")] = head.synchrony;
+        m.values[measure_index("synchrony_head_motion_p")] = head.p_value;
+        m.values[measure_index("synchrony_head_motion_lag_sec")] = head.lag_sec;
       }
       rows.push_back(std::move(m));
     }

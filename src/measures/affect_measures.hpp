@@ -21,6 +21,8 @@ struct MeasureOptions {
   double first_min = 10;                   // the "first N minutes" window
   double synchrony_rate_hz = 5;            // smile series resampling rate for synchrony (bin means)
   int synchrony_surrogates = 200;          // surrogate count of the synchrony test (0 = no p-value)
+  double au_presence = 1.0;                // an action unit is present at AUxx_r >= this (smile classes)
+  double gaze_averted_deg = 15.0;          // gaze averted: this far from the role's session median gaze
 };
 
 // One column of the measure tables (export, database, data dictionary).

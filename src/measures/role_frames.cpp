@@ -14,8 +14,9 @@ namespace {
 
 struct Columns {
   int camera = -1, frame = -1, timestamp = -1, success = -1, role = -1, confidence = -1, dominant = -1,
-      valence = -1, smile = -1;
+      valence = -1, smile = -1, head_speed = -1, gaze_x = -1, gaze_y = -1;
   std::array<int, kEmotionCount> emo{};
+  std::array<int, kActionUnitCount> au{};  // -1 when absent
 };
 
 void split_line(std::string_view line, std::vector<std::string_view>& out) {
@@ -64,6 +65,14 @@ Columns find_columns(const std::vector<std::string_view>& header, const std::str
   c.valence = need("valence");
   c.smile = need("smile_intensity");
   for (int k = 0; k < kEmotionCount; ++k) c.emo[k] = need("emo_" + std::string(kEmotionNames[k]));
+  auto optional = [&](const std::string& name) {
+    auto it = index.find(name);
+    return it == index.end() ? -1 : it->second;
+  };
+  for (int k = 0; k < kActionUnitCount; ++k) c.au[k] = optional(std::string(kActionUnitNames[k]) + "_r");
+  c.head_speed = optional("head_speed_deg_s");
+  c.gaze_x = optional("gaze_angle_x");
+  c.gaze_y = optional("gaze_angle_y");
   return c;
 }
 
@@ -142,6 +151,11 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
     if (obs.dominant < 0) fail(source, line_number, "unknown dominant emotion '" + std::string(fields[c.dominant]) + "'");
     obs.valence = to_number(fields[c.valence], source, line_number, "valence");
     obs.smile_intensity = to_number(fields[c.smile], source, line_number, "smile_intensity");
+    for (int k = 0; k < kActionUnitCount; ++k)
+      if (c.au[k] >= 0) obs.au_r[k] = to_number(fields[c.au[k]], source, line_number, std::string(kActionUnitNames[k]) + "_r");
+    if (c.head_speed >= 0) obs.head_speed_deg_s = to_number(fields[c.head_speed], source, line_number, "head_speed_deg_s");
+    if (c.gaze_x >= 0) obs.gaze_angle_x = to_number(fields[c.gaze_x], source, line_number, "gaze_angle_x");
+    if (c.gaze_y >= 0) obs.gaze_angle_y = to_number(fields[c.gaze_y], source, line_number, "gaze_angle_y");
     ++role_rows[camera][r];
     RoleFrame& target = r == 0 ? cf.patient : cf.therapist;
     if (!target.valid || obs.confidence > target.confidence) target = obs;

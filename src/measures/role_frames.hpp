@@ -3,6 +3,7 @@
 // recomputed from the stored tables whenever the measure options change.
 #pragma once
 #include <array>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,12 @@ struct RoleFrame {
   int dominant = 0;                       // index into kEmotionNames
   double valence = 0;
   double smile_intensity = 0;
+  // Optional columns (NaN when the table has none, e.g. tables written before they existed, or NA):
+  std::array<double, kActionUnitCount> au_r;  // AU01_r..AU45_r, session-normalised intensities 0..5
+  double head_speed_deg_s = kMissing;
+  double gaze_angle_x = kMissing, gaze_angle_y = kMissing;  // radians
+  RoleFrame() { au_r.fill(kMissing); }
+  static constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Every analysed frame of the camera that films the role, in time order (invalid where the role's face
@@ -38,7 +45,8 @@ struct RoleTable {
 
 // requires: `text` is a frames table as psyface writes it (docs/output-format.md): header with frame,
 //           timestamp, success, role, confidence, emo_neutral..emo_surprised, dominant, valence,
-//           smile_intensity; optionally a first `camera` column (two cameras).
+//           smile_intensity; optionally a first `camera` column (two cameras) and the action-unit, head
+//           motion and gaze columns (AU01_r..AU45_r, head_speed_deg_s, gaze_angle_x, gaze_angle_y).
 // ensures:  both roles filled. A role's camera is the camera holding most of its rows (camera A when the
 //           role never occurs); several faces of one role in one frame: the most confident is used.
 // throws:   Error(Input) "<source> line <n>: ..." for a missing column, wrong field count or bad number.

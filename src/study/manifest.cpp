@@ -283,6 +283,9 @@ const ConfigKey kConfigKeys[] = {
     {"window_min", &measures::MeasureOptions::window_min, "fixed window length in minutes"},
     {"first_min", &measures::MeasureOptions::first_min, "the first N minutes compared with the rest"},
     {"synchrony_rate_hz", &measures::MeasureOptions::synchrony_rate_hz, "smile series rate for synchrony"},
+    {"au_presence", &measures::MeasureOptions::au_presence, "an action unit is present at AUxx_r >= this (smiles)"},
+    {"gaze_averted_deg", &measures::MeasureOptions::gaze_averted_deg,
+     "gaze averted: more than this many degrees from the role's session median gaze"},
 };
 // primary_measures = a, b, c (each a measure column, no quality column, no repeats); primary_role.
 void read_primary_key(StudyConfig& config, const std::string& key, const std::string& value, const std::string& where,

@@ -21,6 +21,8 @@ std::string measure_columns_sql(const char* prefix) {
   return s;
 }
 
+std::string export_views_sql();
+
 std::string schema_sql() {
   std::string measure_cols;
   for (const auto& m : measures::measure_catalog())
@@ -81,6 +83,12 @@ CREATE TABLE outcomes(
   covariates_json TEXT,
   source TEXT NOT NULL);
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)" + export_views_sql();
+}
+
+// The export views name every measure column, so they are made again when measure columns are added.
+std::string export_views_sql() {
+  return R"(
 CREATE VIEW export_sessions AS
   SELECT s.session_id, s.patient_id, s.therapist_id, s.session_number, s.date, m.role)" +
          measure_columns_sql("m.") + R"(
@@ -136,6 +144,30 @@ StudyDb::StudyDb(const std::filesystem::path& file, bool create, const std::stri
   // NORMAL may lose the last commits); the stored files are synced before their row says done.
   db_.exec("PRAGMA synchronous=FULL");
   if (make) create_schema();
+  else add_missing_measure_columns();
+}
+
+// A measure added to the catalogue after the database was made (the action-unit measures of issue 16)
+// becomes a new NULL column of `measures`; the next run recomputes every session's measures (their hash
+// changes with the catalogue), so none stays NULL where it can be computed.
+void StudyDb::add_missing_measure_columns() {
+  auto missing = [&] {
+    std::vector<const measures::MeasureInfo*> out;
+    for (const auto& m : measures::measure_catalog()) {
+      Statement q(db_, "SELECT count(*) FROM pragma_table_info('measures') WHERE name=?");
+      q.bind(1, m.name);
+      q.step();
+      if (q.integer(0) == 0) out.push_back(&m);
+    }
+    return out;
+  };
+  if (missing().empty()) return;
+  Transaction t(db_);
+  for (const auto* m : missing())  // again inside the transaction: another process may have added them
+    db_.exec("ALTER TABLE measures ADD COLUMN " + m->name + (m->type == "integer" ? " INTEGER" : " REAL"));
+  db_.exec("DROP VIEW IF EXISTS export_sessions; DROP VIEW IF EXISTS export_windows; DROP VIEW IF EXISTS export_segments;" +
+           export_views_sql());
+  t.commit();
 }
 
 bool StudyDb::check_schema(bool create) {

@@ -104,6 +104,7 @@ class StudyDb {
   // ensures: true when the (empty) database needs schema v1; throws Error(Input) for any other database.
   bool check_schema(bool create);
   void create_schema();
+  void add_missing_measure_columns();
   bool lose_claim(Transaction& t, int64_t run_id);
   SqliteDb db_;
 };

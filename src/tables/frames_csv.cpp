@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "psyface/error.hpp"
 
@@ -32,6 +33,9 @@ std::vector<std::string> frames_csv_columns(bool with_landmarks) {
   for (auto n : kEmotionNames) c.push_back("emo_" + std::string(n));
   for (const char* n : {"dominant", "valence", "smile_intensity", "mouth_open", "eye_open_left", "eye_open_right",
                         "inter_ocular_px", "flag_low_confidence", "flag_large_yaw", "flag_occlusion", "flag_reacquired"})
+    c.push_back(n);
+  for (auto n : kActionUnitNames) c.push_back(std::string(n) + "_r_raw");
+  for (const char* n : {"gaze_0_x", "gaze_0_y", "gaze_0_z", "gaze_1_x", "gaze_1_y", "gaze_1_z", "gaze_angle_x", "gaze_angle_y"})
     c.push_back(n);
   if (with_landmarks) {
     for (int k = 0; k < 468; ++k) c.push_back("x_" + std::to_string(k));
@@ -89,6 +93,14 @@ void FramesCsvWriter::write_row(const FaceObservation& o) {
     s += ',';
     append(s, o.inter_ocular_px, 2);
     for (uint32_t f : {kFlagLowConfidence, kFlagLargeYaw, kFlagOcclusion, kFlagReacquired}) s += (o.flags & f) ? ",1" : ",0";
+    for (float v : o.au_raw) {
+      s += ',';
+      append(s, v, 2);
+    }
+    const double na = std::numeric_limits<double>::quiet_NaN();
+    for (int k = 0; k < 3; ++k) { s += ','; append(s, o.gaze_valid ? o.gaze_right[k] : na, 4); }
+    for (int k = 0; k < 3; ++k) { s += ','; append(s, o.gaze_valid ? o.gaze_left[k] : na, 4); }
+    for (double v : {double(o.gaze_angle_x), double(o.gaze_angle_y)}) { s += ','; append(s, o.gaze_valid ? v : na, 4); }
     if (with_landmarks_) {
       for (const auto& p : o.landmarks_px) { s += ','; append(s, p.x, 2); }
       for (const auto& p : o.landmarks_px) { s += ','; append(s, p.y, 2); }

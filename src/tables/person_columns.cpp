@@ -47,10 +47,22 @@ struct PendingRow {
   size_t face_id_start;
 };
 
+// Offset of field k in line (the text after k commas); npos when the line has fewer fields.
+size_t field_offset(const std::string& line, size_t k) {
+  size_t start = 0;
+  for (size_t i = 0; i < k; ++i) {
+    start = line.find(',', start);
+    if (start == std::string::npos) return start;
+    ++start;
+  }
+  return start;
+}
+
 }  // namespace
 
 void add_person_columns(const std::filesystem::path& in, const std::filesystem::path& out,
-                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label) {
+                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label,
+                        const InsertedColumns& inserted) {
   std::ifstream src(in);
   if (!src) throw Error(ErrorCode::Input, "cannot read " + in.string());
   util::AtomicFile dst(out);
@@ -60,6 +72,18 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
   const size_t t_col = column_index(header, "timestamp", in);
   const std::array<size_t, 4> box_col = {column_index(header, "box_x", in), column_index(header, "box_y", in),
                                          column_index(header, "box_w", in), column_index(header, "box_h", in)};
+  const bool inserting = !inserted.names.empty();
+  const size_t insert_col = inserting ? column_index(header, inserted.before, in) : 0;
+  if (inserting && insert_col < 2) throw Error(ErrorCode::Internal, "add_person_columns inserts after face_id only");
+  std::string na_text, names_text;
+  for (const auto& n : inserted.names) {
+    na_text += na_text.empty() ? "NA" : ",NA";
+    names_text += n + ",";
+  }
+  if (inserting) {
+    const size_t at = field_offset(header, insert_col);
+    header.insert(at, names_text);
+  }
   dst.stream() << "frame,face_id,person_id,role," << header.substr(14) << '\n';
 
   std::vector<PendingRow> rows;
@@ -76,8 +100,16 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
         dst.stream() << "-1,-1,NA,";
       else
         dst.stream() << labels[k].face_id << ',' << labels[k].person_id << ',' << labels[k].role << ',';
-      dst.stream().write(line.data() + rows[k].after_face_id,
-                         static_cast<std::streamsize>(line.size() - rows[k].after_face_id));
+      if (!inserting) {
+        dst.stream().write(line.data() + rows[k].after_face_id,
+                           static_cast<std::streamsize>(line.size() - rows[k].after_face_id));
+      } else {
+        const size_t at = field_offset(line, insert_col);
+        if (at == std::string::npos) throw Error(ErrorCode::Input, in.string() + ": a row has no column " + inserted.before);
+        dst.stream().write(line.data() + rows[k].after_face_id, static_cast<std::streamsize>(at - rows[k].after_face_id));
+        dst.stream() << (keys[k].face_id < 0 ? na_text : labels[k].inserted) << ',';
+        dst.stream().write(line.data() + at, static_cast<std::streamsize>(line.size() - at));
+      }
       dst.stream() << '\n';
     }
     rows.clear();

@@ -20,13 +20,24 @@ struct PersonLabel {
   int face_id = -1;  // the face id written (the row's own, or a new one after a track split)
   int person_id = -1;
   std::string role = "unknown";
+  std::string inserted;  // face rows: the text of the inserted columns (comma-separated), see below
+};
+
+// Columns computed after the session (docs/action-units.md) that go into the table before the column
+// named `before`; rows without a face get NA in each.
+struct InsertedColumns {
+  std::vector<std::string> names;
+  std::string before;
 };
 
 // requires: in is a frames.csv (header starts "frame,face_id," and has timestamp and box_x..box_h).
 // label(rows of one frame) gives one label per row, same order; rows with face_id -1 keep -1, -1, NA.
-// ensures: out written atomically with columns frame, face_id, person_id, role, then the rest.
-// throws Error(Input) for a malformed input (file:line), Error(Output) when out cannot be written.
+// ensures: out written atomically with columns frame, face_id, person_id, role, then the rest, with
+//          `inserted.names` (when any) before the column `inserted.before`.
+// throws Error(Input) for a malformed input (file:line) or a table without the column inserted.before,
+//        Error(Output) when out cannot be written.
 void add_person_columns(const std::filesystem::path& in, const std::filesystem::path& out,
-                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label);
+                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label,
+                        const InsertedColumns& inserted = {});
 
 }  // namespace psyface::tables

@@ -121,13 +121,17 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   const auto meta = nlohmann::json::parse(util::read_file(dir / "faceswap_test_video_03-2_faces.analysis.json"));
   EXPECT_EQ(meta["video"]["frames_analysed"], 90);
   EXPECT_EQ(meta["video"]["codec"], "h264");
-  EXPECT_EQ(meta["models"].size(), 5u);  // two emotion models, detector, face mesh, identity embedding
+  EXPECT_EQ(meta["models"].size(), 6u);  // two emotion models, detector, face mesh, iris, identity embedding
   for (const auto& m : meta["models"]) EXPECT_EQ(m["sha256"].get<std::string>().size(), 64u);
   std::ifstream csv(dir / "faceswap_test_video_03-2_faces.frames.csv");
   std::string header;
   std::getline(csv, header);
   EXPECT_EQ(header.rfind("frame,face_id,person_id,role,timestamp,success,confidence", 0), 0u);
   EXPECT_NE(header.find(",x_467,"), std::string::npos);
+  // The action-unit, head-motion and gaze columns follow the existing face columns, before the landmarks.
+  EXPECT_NE(header.find(",flag_reacquired,AU01_r,"), std::string::npos);
+  EXPECT_NE(header.find(",AU45_c,head_speed_deg_s,face_speed_iod_s,AU01_r_raw,"), std::string::npos);
+  EXPECT_NE(header.find(",gaze_angle_x,gaze_angle_y,x_0,"), std::string::npos);
   int64_t rows = 0;
   for (std::string line; std::getline(csv, line);) ++rows;
   EXPECT_EQ(rows, 180);  // two faces in each of 90 frames

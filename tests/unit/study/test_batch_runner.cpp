@@ -129,6 +129,26 @@ TEST(StudyDatabase, CommitsAreSynchronousFull) {
   EXPECT_EQ(db.raw().query_int("PRAGMA synchronous"), 2);  // FULL
 }
 
+// Issue 16: a database made before a measure joined the catalogue (here: two measure columns dropped and
+// an export view without them) gets those columns, and export views that show them, when it is opened.
+TEST(StudyDatabase, MeasuresAddedToTheCatalogueLaterBecomeColumnsOnOpen) {
+  test::TempStudy s("newcols");
+  const std::string count =
+      "SELECT count(*) FROM pragma_table_info('measures') WHERE name IN ('au45_r_mean', 'duchenne_smile_share')";
+  {
+    StudyDb db(s.dir() / "study.sqlite", true);
+    db.raw().exec("DROP VIEW export_sessions; DROP VIEW export_windows; DROP VIEW export_segments;");
+    db.raw().exec("CREATE VIEW export_sessions AS SELECT session_id, role FROM measures");
+    db.raw().exec("ALTER TABLE measures DROP COLUMN au45_r_mean");
+    db.raw().exec("ALTER TABLE measures DROP COLUMN duchenne_smile_share");
+    ASSERT_EQ(db.raw().query_int(count), 0);
+  }
+  StudyDb db(s.dir() / "study.sqlite", false);
+  EXPECT_EQ(db.raw().query_int(count), 2);
+  EXPECT_EQ(db.raw().query_int("SELECT count(*) FROM pragma_table_info('export_sessions') WHERE name = 'au45_r_mean'"), 1);
+  EXPECT_EQ(db.raw().query_int("SELECT count(*) FROM pragma_table_info('export_windows') WHERE name = 'au45_r_mean'"), 1);
+}
+
 // Issue 15 item 9: work folders tmp/<session>+<host>+<pid> of runs that were killed stayed forever. A
 // folder goes when its owner is known dead (this host, pid gone) or its session is done or claimed by
 // another run; a folder of a live run on another host stays.
