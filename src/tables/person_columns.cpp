@@ -50,7 +50,8 @@ struct PendingRow {
 }  // namespace
 
 void add_person_columns(const std::filesystem::path& in, const std::filesystem::path& out,
-                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label) {
+                        const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label,
+                        const std::vector<std::string>& extra_columns) {
   std::ifstream src(in);
   if (!src) throw Error(ErrorCode::Input, "cannot read " + in.string());
   util::AtomicFile dst(out);
@@ -60,7 +61,9 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
   const size_t t_col = column_index(header, "timestamp", in);
   const std::array<size_t, 4> box_col = {column_index(header, "box_x", in), column_index(header, "box_y", in),
                                          column_index(header, "box_w", in), column_index(header, "box_h", in)};
-  dst.stream() << "frame,face_id,person_id,role," << header.substr(14) << '\n';
+  dst.stream() << "frame,face_id,person_id,role," << header.substr(14);
+  for (const auto& c : extra_columns) dst.stream() << ',' << c;
+  dst.stream() << '\n';
 
   std::vector<PendingRow> rows;
   std::vector<FrameRowKey> keys;
@@ -78,6 +81,7 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
         dst.stream() << labels[k].face_id << ',' << labels[k].person_id << ',' << labels[k].role << ',';
       dst.stream().write(line.data() + rows[k].after_face_id,
                          static_cast<std::streamsize>(line.size() - rows[k].after_face_id));
+      if (!extra_columns.empty()) dst.stream() << ',' << labels[k].suffix;
       dst.stream() << '\n';
     }
     rows.clear();
@@ -94,6 +98,7 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
     FrameRowKey key;
     if (c2 == std::string::npos || !parse(std::string_view(line).substr(c1 + 1, c2 - c1 - 1), key.face_id))
       throw bad("face_id");
+    if (!parse(std::string_view(line).substr(0, c1), key.frame)) throw bad("frame");
     if (!parse(field(line, t_col), key.t_sec)) throw bad("timestamp");
     if (key.face_id >= 0) {
       double* box[4] = {&key.box_x, &key.box_y, &key.box_w, &key.box_h};
