@@ -14,7 +14,7 @@ namespace {
 
 struct Columns {
   int camera = -1, frame = -1, timestamp = -1, success = -1, role = -1, confidence = -1, dominant = -1,
-      valence = -1, smile = -1;
+      valence = -1, smile = -1, speaking = -1, talk_state = -1;
   std::array<int, kEmotionCount> emo{};
 };
 
@@ -55,6 +55,8 @@ Columns find_columns(const std::vector<std::string_view>& header, const std::str
   };
   Columns c;
   if (index.count("camera")) c.camera = index["camera"];
+  if (index.count("speaking")) c.speaking = index["speaking"];
+  if (index.count("talk_state")) c.talk_state = index["talk_state"];
   c.frame = need("frame");
   c.timestamp = need("timestamp");
   c.success = need("success");
@@ -72,6 +74,10 @@ struct CameraFrame {
   double t_sec = 0;
   RoleFrame patient, therapist;
 };
+
+int talk_state_index(std::string_view s) {
+  return s == "none" ? 0 : s == "one" ? 1 : s == "both" ? 2 : s == "unseen" ? 3 : -1;
+}
 
 int emotion_index(std::string_view name) {
   for (int k = 0; k < kEmotionCount; ++k)
@@ -142,6 +148,8 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
     if (obs.dominant < 0) fail(source, line_number, "unknown dominant emotion '" + std::string(fields[c.dominant]) + "'");
     obs.valence = to_number(fields[c.valence], source, line_number, "valence");
     obs.smile_intensity = to_number(fields[c.smile], source, line_number, "smile_intensity");
+    if (c.speaking >= 0) obs.speaking = fields[c.speaking] == "1" ? 1 : fields[c.speaking] == "0" ? 0 : -1;
+    if (c.talk_state >= 0) obs.talk_state = talk_state_index(fields[c.talk_state]);
     ++role_rows[camera][r];
     RoleFrame& target = r == 0 ? cf.patient : cf.therapist;
     if (!target.valid || obs.confidence > target.confidence) target = obs;

@@ -20,6 +20,8 @@ struct RoleFrame {
   int dominant = 0;                       // index into kEmotionNames
   double valence = 0;
   double smile_intensity = 0;
+  int speaking = -1;    // this face speaks: 1, 0, -1 = NA (no audio, or a table without the column)
+  int talk_state = -1;  // the frame's talk_state: 0 none, 1 one, 2 both, 3 unseen, -1 NA (docs/speaking.md)
 };
 
 // Every analysed frame of the camera that films the role, in time order (invalid where the role's face
@@ -38,7 +40,8 @@ struct RoleTable {
 
 // requires: `text` is a frames table as psyface writes it (docs/output-format.md): header with frame,
 //           timestamp, success, role, confidence, emo_neutral..emo_surprised, dominant, valence,
-//           smile_intensity; optionally a first `camera` column (two cameras).
+//           smile_intensity; optionally a first `camera` column (two cameras) and the speaking columns
+//           `speaking` and `talk_state` (tables before issue 17 lack them: speaking stays NA).
 // ensures:  both roles filled. A role's camera is the camera holding most of its rows (camera A when the
 //           role never occurs); several faces of one role in one frame: the most confident is used.
 // throws:   Error(Input) "<source> line <n>: ..." for a missing column, wrong field count or bad number.
