@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   for (const auto& e : models::model_catalog()) {
     const std::string& name = e.manifest.name;
     if (!only.empty() && name != only) continue;
+    if (models::is_audio_kind(e.manifest.output_kind)) continue;  // not an image model (bench_voice times it)
     for (auto engine : {models::Engine::OpenCV, models::Engine::Xnnpack}) {
       auto m = models::DnnModel::load(dir, name, engine);
       cv::Mat img(m.manifest().input_height, m.manifest().input_width, CV_8UC3);

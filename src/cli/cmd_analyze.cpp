@@ -16,6 +16,7 @@
 #include "analysis/face_session.hpp"
 #include "analysis/row_labeler.hpp"
 #include "analysis/session_analyzer.hpp"
+#include "analysis/speaking_columns.hpp"
 #include "analysis/two_camera_plan.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/commands.hpp"
@@ -46,6 +47,7 @@ struct AnalyzeCliOptions : SessionAnalysisCliOptions {  // a, emotion, rotation,
   float ref_threshold = -1;       // -1 = the identity threshold of the embedding model
   std::string patient_video, therapist_video;
   double offset_sec = 0;
+  bool no_audio = false;          // skip the audio track: the speaking columns are NA
   ModelRunOptions run;
 };
 
@@ -87,7 +89,8 @@ nlohmann::json options_json() {
           {"patient_ref", g_opts.patient_ref},
           {"patient_video", g_opts.patient_video},
           {"therapist_video", g_opts.therapist_video},
-          {"offset_sec", g_opts.offset_sec}};
+          {"offset_sec", g_opts.offset_sec},
+          {"audio", !g_opts.no_audio}};
 }
 
 // Mean emotion probabilities and smile per track, printed to stdout when the run ends.
@@ -197,8 +200,10 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   analysis::AnalyzeCallbacks cb;
   std::map<int, TrackMeans> means;
   analysis::FaceSessionColumns session_columns;  // AUxx_r, AUxx_c and head motion, after the pass
+  analysis::SpeakingColumns speaking;            // speaking, speech_activity, voice_prob, talk_state
   cb.on_frame = [&](const std::vector<FaceObservation>& rows) {
     writer.write_frame(rows);
+    speaking.add_frame(rows);
     for (const auto& o : rows) {
       if (!o.success) continue;
       session_columns.add(o);
@@ -221,6 +226,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   run.ok = !summary.cancelled;
   run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
   analysis::RowLabeler labeler(summary.persons);
+  if (run.ok) speaking.finish(summary.voice, {});
   if (run.ok) {
     session_columns.finish(summary.persons);
     size_t face_row = 0;
@@ -234,11 +240,12 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
       const auto labels = labeler.label_frame(keys);
       for (size_t k = 0; k < labels.size(); ++k) {
         const auto& l = labels[k];
-        out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role)), {}});
+        out.push_back({l.face_id, l.person_id, std::string(faces::role_name(l.role)), {},
+                       speaking.values(rows[k].frame, rows[k].face_id)});
         if (rows[k].face_id >= 0) session_columns.append_row(face_row++, out.back().inserted);
       }
       return out;
-    }, inserted);
+    }, inserted, analysis::speaking_column_names());
     std::filesystem::remove(partial_csv);
   }
   const analysis::LabelReport labels = labeler.report();
@@ -248,6 +255,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
     sidecar["camera"] = {{"side", a.camera == analysis::AnalyzeOptions::Camera::A ? "A" : "B"},
                          {"start_sec", a.read.start_sec},
                          {"end_sec", a.read.end_sec}};
+  sidecar["audio"] = analysis::audio_json(summary.voice, speaking.counts());
   if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
   util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
 
@@ -271,6 +279,14 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   for (const auto& p : labels.persons_in_both_panels)
     std::cerr << "psyface: warning: person " << p.person_id << " appears in both panels (" << p.rows_left
               << " rows left, " << p.rows_right << " right): identity and layout disagree; roles follow the panel\n";
+  if (!summary.voice.present)
+    std::cerr << "psyface: note: no voice activity for " << video.filename().string() << " (" << summary.voice.note
+              << "): speaking, speech_activity and talk_state are NA\n";
+  else if (run.ok)
+    std::cerr << "psyface: voice in " << speaking.counts().voiced << " of " << speaking.counts().frames
+              << " frames (one speaker " << speaking.counts().one << ", both " << speaking.counts().both
+              << ", unseen " << speaking.counts().unseen << "); audio and VAD " << summary.times.audio_ms / 1000
+              << " s\n";
   std::cerr << "psyface: wrote " << run.csv.string() << " and " << run.sidecar.string() << "\n";
   print_track_means(means, summary.frames_analysed, summary.persons);
   if (!run.ok) {
@@ -291,6 +307,7 @@ void run_analyze() {
   auto a = g_opts.a;
   a.emotion = g_opts.emotion.to_options();
   a.persons.enabled = !g_opts.no_persons;
+  a.audio = !g_opts.no_audio;
   a.persons.layout = faces::parse_layout(g_opts.layout);
   a.read.rotation_deg = g_opts.rotation == "auto" ? -1 : std::stoi(g_opts.rotation);
   a.persons.roles.patient = faces::parse_patient_rule(g_opts.patient);
@@ -354,6 +371,8 @@ Registrar reg([](CLI::App& app) {
   cmd->add_option("--offset-sec", o.offset_sec,
                   "Two cameras: therapist-video time + offset = patient-video time (> 0: B started later)")
       ->capture_default_str();
+  cmd->add_flag("--no-audio", o.no_audio,
+                "Do not read the audio track (no voice activity: speaking, speech_activity and talk_state are NA)");
   add_model_run_options(cmd, o.run);
   cmd->callback(run_analyze);
 });

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "audio/silero_vad.hpp"
 #include "models/dnn_model.hpp"
 #include "models/model_catalog.hpp"
 #include "psyface/error.hpp"
@@ -47,7 +48,12 @@ void run_verify(bool load) {
   for (const auto* e : selected()) {
     const std::string& name = e->manifest.name;
     try {
-      if (load) {
+      if (load && models::is_audio_kind(e->manifest.output_kind)) {  // checked and read by its own runner
+        const auto vad = audio::SileroVad::load(dir);
+        const auto& m = vad.manifest();
+        std::printf("%-24s ok       sha256 %s  %s@%s (%s)\n", name.c_str(), m.sha256.c_str(), m.source_package.c_str(),
+                    m.source_version.c_str(), m.licence.c_str());
+      } else if (load) {
         auto m = models::DnnModel::load(dir, name);
         std::printf("%-24s ok       sha256 %s  %s@%s (%s)\n", name.c_str(), m.checksum().c_str(),
                     m.manifest().source_package.c_str(), m.manifest().source_version.c_str(), m.manifest().licence.c_str());
@@ -68,7 +74,7 @@ void add_common(CLI::App* cmd) {
 Registrar reg([](CLI::App& app) {
   auto* models = app.add_subcommand("models", "Build, list and verify the converted models");
   models->require_subcommand(1);
-  auto* build = models->add_subcommand("build", "Convert the npm TensorFlow.js weights to ONNX in C++ and write manifests");
+  auto* build = models->add_subcommand("build", "Convert the npm TensorFlow.js weights to ONNX in C++ (the voice-activity ONNX file is copied) and write manifests");
   build->add_option("--sources", g_opts.sources_dir, "node_modules folder holding the weight packages (default: <repo>/node_modules)");
   add_common(build);
   build->callback(run_build);

@@ -14,7 +14,7 @@ namespace {
 
 struct Columns {
   int camera = -1, frame = -1, timestamp = -1, success = -1, role = -1, confidence = -1, dominant = -1,
-      valence = -1, smile = -1, head_speed = -1, gaze_x = -1, gaze_y = -1;
+      valence = -1, smile = -1, head_speed = -1, gaze_x = -1, gaze_y = -1, speaking = -1, talk_state = -1;
   std::array<int, kEmotionCount> emo{};
   std::array<int, kActionUnitCount> au{};  // -1 when absent
 };
@@ -56,6 +56,8 @@ Columns find_columns(const std::vector<std::string_view>& header, const std::str
   };
   Columns c;
   if (index.count("camera")) c.camera = index["camera"];
+  if (index.count("speaking")) c.speaking = index["speaking"];
+  if (index.count("talk_state")) c.talk_state = index["talk_state"];
   c.frame = need("frame");
   c.timestamp = need("timestamp");
   c.success = need("success");
@@ -81,6 +83,10 @@ struct CameraFrame {
   double t_sec = 0;
   RoleFrame patient, therapist;
 };
+
+int talk_state_index(std::string_view s) {
+  return s == "none" ? 0 : s == "one" ? 1 : s == "both" ? 2 : s == "unseen" ? 3 : -1;
+}
 
 int emotion_index(std::string_view name) {
   for (int k = 0; k < kEmotionCount; ++k)
@@ -156,6 +162,8 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
     if (c.head_speed >= 0) obs.head_speed_deg_s = to_number(fields[c.head_speed], source, line_number, "head_speed_deg_s");
     if (c.gaze_x >= 0) obs.gaze_angle_x = to_number(fields[c.gaze_x], source, line_number, "gaze_angle_x");
     if (c.gaze_y >= 0) obs.gaze_angle_y = to_number(fields[c.gaze_y], source, line_number, "gaze_angle_y");
+    if (c.speaking >= 0) obs.speaking = fields[c.speaking] == "1" ? 1 : fields[c.speaking] == "0" ? 0 : -1;
+    if (c.talk_state >= 0) obs.talk_state = talk_state_index(fields[c.talk_state]);
     ++role_rows[camera][r];
     RoleFrame& target = r == 0 ? cf.patient : cf.therapist;
     if (!target.valid || obs.confidence > target.confidence) target = obs;

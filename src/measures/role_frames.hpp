@@ -27,6 +27,8 @@ struct RoleFrame {
   double gaze_angle_x = kMissing, gaze_angle_y = kMissing;  // radians
   RoleFrame() { au_r.fill(kMissing); }
   static constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+  int speaking = -1;    // this face speaks: 1, 0, -1 = NA (no audio, or a table without the column)
+  int talk_state = -1;  // the frame's talk_state: 0 none, 1 one, 2 both, 3 unseen, -1 NA (docs/speaking.md)
 };
 
 // Every analysed frame of the camera that films the role, in time order (invalid where the role's face
@@ -45,8 +47,9 @@ struct RoleTable {
 
 // requires: `text` is a frames table as psyface writes it (docs/output-format.md): header with frame,
 //           timestamp, success, role, confidence, emo_neutral..emo_surprised, dominant, valence,
-//           smile_intensity; optionally a first `camera` column (two cameras) and the action-unit, head
-//           motion and gaze columns (AU01_r..AU45_r, head_speed_deg_s, gaze_angle_x, gaze_angle_y).
+//           smile_intensity; optionally a first `camera` column (two cameras), the action-unit, head
+//           motion and gaze columns (AU01_r..AU45_r, head_speed_deg_s, gaze_angle_x, gaze_angle_y) and
+//           the speaking columns `speaking` and `talk_state` (older tables lack them: the values stay NA).
 // ensures:  both roles filled. A role's camera is the camera holding most of its rows (camera A when the
 //           role never occurs); several faces of one role in one frame: the most confident is used.
 // throws:   Error(Input) "<source> line <n>: ..." for a missing column, wrong field count or bad number.

@@ -53,6 +53,9 @@ DnnModel DnnModel::load(const std::filesystem::path& models_dir, const std::stri
   if (m.manifest_.name != name)
     throw Error(ErrorCode::Model, (dir / "manifest.json").string() + " describes model '" + m.manifest_.name +
                                       "', not '" + name + "'");
+  if (is_audio_kind(m.manifest_.output_kind))
+    throw Error(ErrorCode::Model, (dir / "manifest.json").string() + ": model '" + name +
+                                      "' takes audio; it runs on src/audio/silero_vad, not on an image engine");
   const util::MappedFile bytes = read_verified_model_file(dir, m.manifest_);
   for (const auto& o : m.manifest_.outputs) m.output_names_.push_back(o.name);
   if (engine == Engine::Xnnpack) {

@@ -11,7 +11,7 @@ namespace psyface::models {
 nlohmann::json manifest_to_json(const Manifest& m) {
   nlohmann::json outs = nlohmann::json::array();
   for (const auto& o : m.outputs) outs.push_back({{"name", o.name}, {"shape", o.shape}});
-  return {{"format", "psyface-model-manifest"},
+  nlohmann::json j = {{"format", "psyface-model-manifest"},
           {"format_version", m.format_version},
           {"name", m.name},
           {"description", m.description},
@@ -32,6 +32,8 @@ nlohmann::json manifest_to_json(const Manifest& m) {
             {"crop", m.crop}}},
           {"output", {{"kind", m.output_kind}, {"class_order", m.class_order}, {"tensors", outs}}},
           {"converter", m.converter}};
+  if (m.input_sample_rate_hz > 0) j["input"]["sample_rate_hz"] = m.input_sample_rate_hz;  // audio models only
+  return j;
 }
 
 namespace {
@@ -74,6 +76,7 @@ Manifest manifest_from_json(const nlohmann::json& j, const std::string& origin) 
   m.scale = static_cast<float>(in["scale"].number());
   m.resize = in["resize"].str();
   m.crop = optional_str(in, "crop");
+  if (in.has("sample_rate_hz")) m.input_sample_rate_hz = static_cast<int>(in["sample_rate_hz"].integer(0, 1000000));
   const JsonField out = root["output"];
   m.output_kind = out["kind"].str();
   m.class_order = strings(out["class_order"]);

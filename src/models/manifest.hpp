@@ -28,7 +28,8 @@ struct Manifest {
   std::string licence;
   std::string onnx_file = "model.onnx";
   std::string sha256;               // of onnx_file
-  int input_width = 0, input_height = 0, input_channels = 0;
+  int input_width = 0, input_height = 0, input_channels = 0;  // audio: samples per call, 1, 1
+  int input_sample_rate_hz = 0;     // audio models only (kind speech-probability); 0 for images
   std::string layout = "NCHW";
   std::string colour;               // "grey(0.2989R+0.5870G+0.1140B)", "RGB"
   std::string normalisation;        // human-readable formula
@@ -36,7 +37,7 @@ struct Manifest {
   float scale = 1.0f;               // multiplied after mean subtraction
   std::string resize = "bilinear";
   std::string crop;                 // e.g. "pad to centred square (black)"
-  std::string output_kind;          // "probabilities", "logits+probabilities", "detections", ...
+  std::string output_kind;          // "probabilities", "logits+probabilities", "detections", ..., "speech-probability"
   std::vector<std::string> class_order;
   std::vector<ModelOutput> outputs;
   std::string converter;            // "psyface <version> tfjs→onnx"
@@ -45,6 +46,8 @@ struct Manifest {
 // The output kinds psyface knows. Classifiers ("probabilities", "logits+probabilities") name the seven
 // emotions in class_order; the others (detections, landmarks, embeddings) have no classes.
 bool is_emotion_kind(const std::string& output_kind);
+// "speech-probability": the voice-activity model, fed audio samples, not images (src/audio/silero_vad.hpp).
+bool is_audio_kind(const std::string& output_kind);
 
 nlohmann::json manifest_to_json(const Manifest& m);
 // ensures: the manifest passes validate_manifest.
@@ -54,7 +57,8 @@ Manifest manifest_from_json(const nlohmann::json& j, const std::string& origin);
 
 // throws Error(Model) "<origin>: field <path>: ..." unless: name non-empty; file a plain file name; sha256
 // 64 hex digits; input 1..4096 px wide and high, 1 or 3 channels, NCHW, bilinear resize; one mean per
-// channel within 0..255 and a scale in (0, 1]; a known output kind; class names unique, the seven
+// channel within 0..255 and a scale in (0, 1] (an audio model instead: 16000 Hz, 512 samples per call,
+// 1 channel, layout "NC", resize "none"); a known output kind; class names unique, the seven
 // emotions exactly for an emotion kind (with a 7-value probabilities tensor), none otherwise; at least one
 // output tensor, names unique and non-empty, every dimension positive.
 void validate_manifest(const Manifest& m, const std::string& origin);

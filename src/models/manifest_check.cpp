@@ -15,7 +15,7 @@ constexpr int64_t kMaxOutputDim = int64_t{1} << 24;
 
 const std::set<std::string>& known_kinds() {
   static const std::set<std::string> kinds{"probabilities", "logits+probabilities", "detections", "landmarks",
-                                           "embedding", "embedding(l2-normalise)"};
+                                           "embedding", "embedding(l2-normalise)", "speech-probability"};
   return kinds;
 }
 
@@ -45,6 +45,17 @@ void check_input(const Checker& c, const Manifest& m) {
               std::to_string(m.mean[k]) + " is outside the pixel range 0..255");
   c.require(std::isfinite(m.scale) && m.scale > 0 && m.scale <= 1, "input.scale",
             std::to_string(m.scale) + " is not in (0, 1]");
+}
+
+// The voice-activity model (src/audio/silero_vad.hpp): 16 kHz mono float samples, 512 per call.
+void check_audio_input(const Checker& c, const Manifest& m) {
+  c.require(m.input_sample_rate_hz == 16000, "input.sample_rate_hz",
+            std::to_string(m.input_sample_rate_hz) + " (the voice-activity runner feeds 16000 Hz)");
+  c.require(m.input_width == 512, "input.width", std::to_string(m.input_width) + " samples per call (the runner feeds 512)");
+  c.require(m.input_height == 1 && m.input_channels == 1, "input.channels",
+            std::to_string(m.input_channels) + " channel(s), height " + std::to_string(m.input_height) + " (mono: 1, 1)");
+  c.require(m.layout == "NC", "input.layout", "'" + m.layout + "' (audio is NC: batch, samples)");
+  c.require(m.resize == "none", "input.resize", "'" + m.resize + "' (audio is not resized)");
 }
 
 void check_outputs(const Checker& c, const Manifest& m) {
@@ -91,6 +102,8 @@ void check_classes(const Checker& c, const Manifest& m) {
 
 }  // namespace
 
+bool is_audio_kind(const std::string& output_kind) { return output_kind == "speech-probability"; }
+
 bool is_emotion_kind(const std::string& output_kind) {
   return output_kind == "probabilities" || output_kind == "logits+probabilities";
 }
@@ -104,10 +117,13 @@ void validate_manifest(const Manifest& m, const std::string& origin) {
   c.require(m.sha256.size() == 64 && std::all_of(m.sha256.begin(), m.sha256.end(),
                                                  [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); }),
             "sha256", "'" + m.sha256 + "' is not 64 hexadecimal digits");
-  check_input(c, m);
+  if (is_audio_kind(m.output_kind)) check_audio_input(c, m);
+  else check_input(c, m);
+  c.require(m.input_sample_rate_hz == 0 || is_audio_kind(m.output_kind), "input.sample_rate_hz",
+            "set for a '" + m.output_kind + "' model, which takes images");
   c.require(known_kinds().count(m.output_kind), "output.kind",
             "'" + m.output_kind + "' (known: probabilities, logits+probabilities, detections, landmarks, embedding, "
-                                  "embedding(l2-normalise))");
+                                  "embedding(l2-normalise), speech-probability)");
   check_outputs(c, m);  // before the classes, which look into the outputs
   check_classes(c, m);
 }

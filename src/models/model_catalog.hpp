@@ -9,7 +9,8 @@
 
 namespace psyface::models {
 
-enum class SourceKind { TfjsGraphModel, FaceApiExpressionWeights };
+// OnnxFile: an ONNX file shipped as is in the package (the voice-activity model), copied byte for byte.
+enum class SourceKind { TfjsGraphModel, FaceApiExpressionWeights, OnnxFile };
 
 struct CatalogEntry {
   Manifest manifest;                  // everything but sha256 / outputs, which the build fills in

@@ -62,7 +62,7 @@ size_t field_offset(const std::string& line, size_t k) {
 
 void add_person_columns(const std::filesystem::path& in, const std::filesystem::path& out,
                         const std::function<std::vector<PersonLabel>(const std::vector<FrameRowKey>&)>& label,
-                        const InsertedColumns& inserted) {
+                        const InsertedColumns& inserted, const std::vector<std::string>& extra_columns) {
   std::ifstream src(in);
   if (!src) throw Error(ErrorCode::Input, "cannot read " + in.string());
   util::AtomicFile dst(out);
@@ -84,7 +84,9 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
     const size_t at = field_offset(header, insert_col);
     header.insert(at, names_text);
   }
-  dst.stream() << "frame,face_id,person_id,role," << header.substr(14) << '\n';
+  dst.stream() << "frame,face_id,person_id,role," << header.substr(14);
+  for (const auto& c : extra_columns) dst.stream() << ',' << c;
+  dst.stream() << '\n';
 
   std::vector<PendingRow> rows;
   std::vector<FrameRowKey> keys;
@@ -110,6 +112,7 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
         dst.stream() << (keys[k].face_id < 0 ? na_text : labels[k].inserted) << ',';
         dst.stream().write(line.data() + at, static_cast<std::streamsize>(line.size() - at));
       }
+      if (!extra_columns.empty()) dst.stream() << ',' << labels[k].suffix;
       dst.stream() << '\n';
     }
     rows.clear();
@@ -126,6 +129,7 @@ void add_person_columns(const std::filesystem::path& in, const std::filesystem::
     FrameRowKey key;
     if (c2 == std::string::npos || !parse(std::string_view(line).substr(c1 + 1, c2 - c1 - 1), key.face_id))
       throw bad("face_id");
+    if (!parse(std::string_view(line).substr(0, c1), key.frame)) throw bad("frame");
     if (!parse(field(line, t_col), key.t_sec)) throw bad("timestamp");
     if (key.face_id >= 0) {
       double* box[4] = {&key.box_x, &key.box_y, &key.box_w, &key.box_h};

@@ -121,7 +121,7 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   const auto meta = nlohmann::json::parse(util::read_file(dir / "faceswap_test_video_03-2_faces.analysis.json"));
   EXPECT_EQ(meta["video"]["frames_analysed"], 90);
   EXPECT_EQ(meta["video"]["codec"], "h264");
-  EXPECT_EQ(meta["models"].size(), 6u);  // two emotion models, detector, face mesh, iris, identity embedding
+  EXPECT_EQ(meta["models"].size(), 7u);  // two emotion models, detector, face mesh, iris, identity embedding, voice activity
   for (const auto& m : meta["models"]) EXPECT_EQ(m["sha256"].get<std::string>().size(), 64u);
   std::ifstream csv(dir / "faceswap_test_video_03-2_faces.frames.csv");
   std::string header;
