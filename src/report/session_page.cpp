@@ -136,7 +136,7 @@ std::string rated_table(const std::vector<RatedSegment>& rated) {
 }
 
 std::string measures_table(const measures::RoleTable& table, const SessionPageInput& in) {
-  const auto rows = measures::compute_measures(table, in.segments, in.options);
+  const auto rows = in.stored_measures.empty() ? measures::compute_measures(table, in.segments, in.options) : in.stored_measures;
   std::vector<const measures::RoleWindowMeasures*> cols;
   for (const auto& r : rows)
     if (r.window.kind == "session" || r.window.kind == "first") cols.push_back(&r);

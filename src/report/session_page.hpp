@@ -38,6 +38,8 @@ struct SessionPageInput {
   std::vector<SessionVideo> videos;         // the session's video(s), the first on the table's clock; none = no player
   std::filesystem::path page_dir;           // the page's folder, for the videos' relative links ("" = current folder)
   measures::MeasureOptions options;
+  std::vector<measures::RoleWindowMeasures> stored_measures;  // the session's session/first rows as a study stored
+                                                              // them; empty = computed from the table
   std::string back_href;                    // link back (study report: "../index.html"); "" = none
 };
 

@@ -1,6 +1,7 @@
 // The session pages of a study report: DIR/report/sessions/<session_page_name>.html for every done session
 // (the pages the index links to, report/session_links.hpp), each written by write_session_page from the
-// session's stored frames table and sidecar, with the study's measure options (its first-N-minutes window),
+// session's stored frames table and sidecar, its measures as the study database holds them (the numbers of
+// the index and of psyface study export), the study's measure options (its first-N-minutes window),
 // the segments file's segments, the rated segments with their CEAS scores, the session's video(s) for the
 // viewer and a link back to the index. Pages of sessions that are no longer done are removed.
 #pragma once

@@ -10,6 +10,7 @@
 
 #include "../cli/study_stats_support.hpp"
 #include "psyface/error.hpp"
+#include "report/report_format.hpp"
 #include "report/study_report.hpp"
 #include "stats/study_import.hpp"
 #include "util/atomic_file.hpp"
@@ -122,6 +123,20 @@ TEST(StudyReport, WritesOnePagePerDoneSessionWithRatingsAndRemovesStalePages) {
   EXPECT_NE(s1.find("<td data-col=\"rater\">R2</td>"), std::string::npos);
   EXPECT_NE(s1.find("class=\"first-window\""), std::string::npos);  // first_min = 1 of study.conf, on a 2-min session
   EXPECT_NE(s1.find("(first 1 min)"), std::string::npos);
+  // the measures are the study database's (not computed again): equal to compute_measures on the stored
+  // table with the study's options, session window then first minute, patient then therapist
+  study::StudyConfig config;
+  config.measures.synchrony_surrogates = 20;
+  config.measures.first_min = 1;
+  const auto rows = measures::compute_measures(measures::read_role_table(test::frames_table(0), "S1"), {}, config.measures);
+  const auto& catalog = measures::measure_catalog();
+  const size_t m = static_cast<size_t>(std::find_if(catalog.begin(), catalog.end(), [](const auto& c) { return c.name == "mean_p_happy"; }) - catalog.begin());
+  ASSERT_LT(m, catalog.size());
+  for (const auto& r : rows)
+    if (r.window.kind == "session" || r.window.kind == "first")
+      EXPECT_NE(s1.find("data-col=\"" + r.role + "." + r.window.kind + ".mean_p_happy\" data-v=\"" + exact_number(r.values[m]) + "\""),
+                std::string::npos) << r.role << " " << r.window.kind;
+  EXPECT_NE(s1.find("<th>patient</th><th>therapist</th><th>patient (first 1 min)</th><th>therapist (first 1 min)</th>"), std::string::npos);
   const std::string s2 = util::read_file(pages / "S2.html");
   EXPECT_NE(s2.find("class=\"no-video\""), std::string::npos);
   EXPECT_EQ(s2.find("<script"), std::string::npos);
