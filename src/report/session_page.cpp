@@ -34,6 +34,15 @@ std::string tenths(double v) {
   return b;
 }
 
+// n tenths as the shortest SVG number: 28 -> "2.8", -3 -> "-.3", 40 -> "4", 0 -> "0".
+std::string short_tenths(long n) {
+  const long a = n < 0 ? -n : n;
+  std::string s = n < 0 ? "-" : "";
+  if (a >= 10) s += std::to_string(a / 10);
+  if (a % 10) s += "." + std::to_string(a % 10);
+  return a == 0 ? "0" : s;
+}
+
 // One polyline per series, gaps where a bin has no face; x in minutes.
 struct Plot {
   std::string id, title;
@@ -45,13 +54,23 @@ struct Plot {
   std::string body;
   double x(double t_sec) const { return kLeft + t_sec / 60 / end_min * (kW - kLeft - kRight); }
   static double y(double v) { return kTop + (1 - v) * (kH - kTop - kBottom); }
+  // The path: "M" at the first point of each run, then "l" steps between points rounded to 0.1 unit, the
+  // steps taken between the rounded absolute positions (no drift), written short ("l2.8-.3"): a third
+  // smaller than absolute "L" pairs for the same points.
   void line(const std::string& name, const char* colour, const std::vector<SeriesBin>& bins, const std::vector<double>& v) {
     std::string d;
     bool pen = false;
+    long px = 0, py = 0;  // the previous point in tenths
     for (size_t i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) { pen = false; continue; }
-      d += (pen ? "L" : "M") + fmt(x(bins[i].t_sec)) + " " + fmt(y(v[i]));
-      pen = true;
+      const long nx = std::lround(x(bins[i].t_sec) * 10), ny = std::lround(y(v[i]) * 10);
+      if (!pen) {
+        d += "M" + fmt(nx / 10.0) + " " + fmt(ny / 10.0);
+      } else {
+        const std::string dy = short_tenths(ny - py);
+        d += "l" + short_tenths(nx - px) + (dy[0] == '-' ? "" : " ") + dy;
+      }
+      px = nx, py = ny, pen = true;
     }
     body += "<path class=\"trace\" data-series=\"" + html_escape(name) + "\" stroke=\"" + colour + "\" d=\"" + d +
             "\"><title>" + html_escape(name) + "</title></path>";

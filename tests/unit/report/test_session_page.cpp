@@ -102,6 +102,22 @@ TEST(SessionPage, EscapesTitleAndSegmentLabelAndMarksSegments) {
   EXPECT_NE(html.find("The therapist's face was not measured in any frame."), std::string::npos);
 }
 
+TEST(SessionPage, TracesAreRelativeStepsBetweenRoundedPoints) {
+  SessionPageInput in;
+  in.title = "S";
+  // 1 fps, smile 0.2, 0.6, 1.0, and a fourth bin without a face at t = 3 s; the 5-s moving mean gives 0.6 at
+  // t = 0, 1, 2 (y = 8 + 0.4 * 164 = 73.6) and a gap at 3; x from 44 (t = 0) to 888 (t = 3): 281.33 per s
+  in.frames_text = std::string(kHeader) +
+                   "0,patient,0,1,0.9,0.8,0.2,0,0,0,0,0,neutral,0,0.2\n1,patient,1,1,0.9,0.4,0.6,0,0,0,0,0,happy,0,0.6\n"
+                   "2,patient,2,1,0.9,0,1,0,0,0,0,0,happy,0,1.0\n3,patient,3,0,0,0,0,0,0,0,0,0,neutral,0,0\n";
+  in.frames_source = "S.frames.csv";
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  // 44 + 281.33 = 325.33 -> 325.3 (step 281.3), 44 + 562.67 = 606.67 -> 606.7 (step 281.4: from the rounded points)
+  EXPECT_NE(html.find("data-series=\"smile_intensity\" stroke=\"#d4ac0d\" d=\"M44.0 73.6l281.3 0l281.4 0\""), std::string::npos)
+      << html.substr(html.find("smile_intensity\" stroke"), 120);
+}
+
 TEST(SessionPage, FiftyMinutesAtFiveFpsStayUnderTwoMegabytes) {
   SessionPageInput in;
   in.title = "long";
