@@ -1,8 +1,8 @@
 // bench_report_study: time and size of `psyface report DIR` on a synthetic study (docs/report.md,
 // docs/benchmarks.md). Builds DIR with N sessions stored as analysed through the study API (two-person
 // per-frame tables made here, no video), ratings of 3 segments x 2 raters in every session and outcomes
-// with dropouts, then writes the report and prints its figures. Load time in the browser:
-// bench/report_load.mjs. Never fails on speed.
+// with dropouts, then writes the report (index and one session page per session) and prints its figures.
+// Load time in the browser: bench/report_load.mjs. Never fails on speed.
 //   bench_report_study --sessions 400 --out DIR [--minutes 50] [--fps 1] [--sessions-per-patient 10]
 #include <chrono>
 #include <cmath>
@@ -146,8 +146,10 @@ int main(int argc, char** argv) {
               a.minutes, a.fps, (a.sessions + a.per_patient - 1) / a.per_patient, seconds_since(t0));
   t0 = std::chrono::steady_clock::now();
   const auto s = report::write_study_report(a.out, {});
-  std::printf("psyface report: %.2f s, index.html %.0f KB (%.2f MB), %zu statistics files\n", seconds_since(t0),
-              s.bytes / 1024.0, s.bytes / 1048576.0, s.stats_files.size());
+  std::printf("psyface report: %.2f s, index.html %.0f KB (%.2f MB), %zu statistics files, %d session pages "
+              "(%.1f MB in all, largest %.0f KB, %d with a player)\n", seconds_since(t0), s.bytes / 1024.0,
+              s.bytes / 1048576.0, s.stats_files.size(), s.session_pages.pages, s.session_pages.bytes / 1048576.0,
+              s.session_pages.largest_bytes / 1024.0, s.session_pages.with_player);
   t0 = std::chrono::steady_clock::now();
   report::write_study_report(a.out, {});
   std::printf("psyface report again (measures up to date): %.2f s\n", seconds_since(t0));

@@ -38,6 +38,11 @@ void run_report() {
   for (const auto& w : s.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
   for (const auto& m : s.missing) std::cerr << "psyface: note: section " << m << ": data missing (the page says which command provides them)\n";
   for (const auto& f : s.stats_files) std::cerr << "psyface: wrote " << f.string() << "\n";
+  const auto& p = s.session_pages;
+  for (const auto& w : p.warnings) std::cerr << "psyface: WARNING: " << w << "\n";
+  std::cerr << "psyface: wrote " << p.pages << " session pages in " << (s.index.parent_path() / "sessions").string() << " ("
+            << (p.bytes + 512) / 1024 << " KB, " << p.with_player << " with their video"
+            << (p.removed ? ", " + std::to_string(p.removed) + " stale removed" : std::string()) << ")\n";
   std::cerr << "psyface: wrote " << s.index.string() << " (" << (s.bytes + 512) / 1024 << " KB)\n";
 }
 

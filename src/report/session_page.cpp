@@ -27,22 +27,50 @@ std::string fmt(double v) {
   return b;
 }
 
+// v to 0.1, without trailing zeros: "30", "3.5", "1234.5" (segment times in s, mean CEAS scores).
+std::string tenths(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.10g", std::round(v * 10) / 10);
+  return b;
+}
+
+// n tenths as the shortest SVG number: 28 -> "2.8", -3 -> "-.3", 40 -> "4", 0 -> "0".
+std::string short_tenths(long n) {
+  const long a = n < 0 ? -n : n;
+  std::string s = n < 0 ? "-" : "";
+  if (a >= 10) s += std::to_string(a / 10);
+  if (a % 10) s += "." + std::to_string(a % 10);
+  return a == 0 ? "0" : s;
+}
+
 // One polyline per series, gaps where a bin has no face; x in minutes.
 struct Plot {
   std::string id, title;
   double end_min = 1;
   double first_min = 10;
   const std::vector<measures::Segment>* segments = nullptr;
+  const std::vector<RatedSegment>* rated = nullptr;
+  bool cursor = false;  // a player drives a cursor line (session_viewer.cpp)
   std::string body;
   double x(double t_sec) const { return kLeft + t_sec / 60 / end_min * (kW - kLeft - kRight); }
   static double y(double v) { return kTop + (1 - v) * (kH - kTop - kBottom); }
+  // The path: "M" at the first point of each run, then "l" steps between points rounded to 0.1 unit, the
+  // steps taken between the rounded absolute positions (no drift), written short ("l2.8-.3"): a third
+  // smaller than absolute "L" pairs for the same points.
   void line(const std::string& name, const char* colour, const std::vector<SeriesBin>& bins, const std::vector<double>& v) {
     std::string d;
     bool pen = false;
+    long px = 0, py = 0;  // the previous point in tenths
     for (size_t i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) { pen = false; continue; }
-      d += (pen ? "L" : "M") + fmt(x(bins[i].t_sec)) + " " + fmt(y(v[i]));
-      pen = true;
+      const long nx = std::lround(x(bins[i].t_sec) * 10), ny = std::lround(y(v[i]) * 10);
+      if (!pen) {
+        d += "M" + fmt(nx / 10.0) + " " + fmt(ny / 10.0);
+      } else {
+        const std::string dy = short_tenths(ny - py);
+        d += "l" + short_tenths(nx - px) + (dy[0] == '-' ? "" : " ") + dy;
+      }
+      px = nx, py = ny, pen = true;
     }
     body += "<path class=\"trace\" data-series=\"" + html_escape(name) + "\" stroke=\"" + colour + "\" d=\"" + d +
             "\"><title>" + html_escape(name) + "</title></path>";
@@ -50,7 +78,11 @@ struct Plot {
   std::string svg() const {
     std::string s = "<figure class=\"plot\" data-plot=\"" + html_escape(id) + "\" data-end-min=\"" + exact_number(end_min) +
                     "\"><div class=\"plot-title\">" + html_escape(title) + "</div><svg viewBox=\"0 0 " + fmt(kW) + " " +
-                    fmt(kH) + "\" width=\"" + fmt(kW) + "\" height=\"" + fmt(kH) + "\" role=\"img\">";
+                    fmt(kH) + "\" width=\"" + fmt(kW) + "\" height=\"" + fmt(kH) + "\" role=\"img\"";
+    if (cursor)
+      s += " data-x0=\"" + fmt(kLeft) + "\" data-x1=\"" + fmt(kW - kRight) + "\" data-end-sec=\"" + exact_number(end_min * 60) + "\"";
+    s += ">";
+    for (const auto& r : *rated) s += rated_mark(r);
     for (const auto& seg : *segments)
       s += "<rect class=\"segment\" x=\"" + fmt(x(seg.start_sec)) + "\" y=\"" + fmt(kTop) + "\" width=\"" +
            fmt(x(seg.end_sec) - x(seg.start_sec)) + "\" height=\"" + fmt(kH - kTop - kBottom) + "\"><title>" +
@@ -65,17 +97,36 @@ struct Plot {
     s += "<text class=\"axis\" x=\"" + fmt(kW - kRight) + "\" y=\"" + fmt(kH) + "\">min</text>";
     if (first_min < end_min)
       s += "<line class=\"first-window\" x1=\"" + fmt(x(first_min * 60)) + "\" x2=\"" + fmt(x(first_min * 60)) + "\" y1=\"" +
-           fmt(kTop) + "\" y2=\"" + fmt(kH - kBottom) + "\"><title>end of the first " + shown_number(first_min) +
+           fmt(kTop) + "\" y2=\"" + fmt(kH - kBottom) + "\"><title>end of the first " + tenths(first_min) +
            " minutes</title></line>";
+    if (cursor)
+      s += "<line class=\"cursor\" x1=\"" + fmt(kLeft) + "\" x2=\"" + fmt(kLeft) + "\" y1=\"" + fmt(kTop) + "\" y2=\"" +
+           fmt(kH - kBottom) + "\" visibility=\"hidden\"/>";
     return s + body + "</svg></figure>";
+  }
+  // The rated segment shaded, labelled with the mean CEAS Mode over raters; every score in its <title>.
+  std::string rated_mark(const RatedSegment& r) const {
+    double mode = 0;
+    std::string detail = "rated " + tenths(r.start_sec) + "-" + tenths(r.end_sec) + " s:";
+    for (const auto& sc : r.scores) {
+      mode += sc.ceas_mode;
+      detail += " " + sc.rater + " mode " + std::to_string(sc.ceas_mode) + " peak " + std::to_string(sc.ceas_peak) +
+                (sc.primary_emotion.empty() ? "" : " " + sc.primary_emotion) + ";";
+    }
+    const std::string label = r.scores.empty() ? "CEAS" : "CEAS " + tenths(mode / static_cast<double>(r.scores.size()));
+    return "<g class=\"rated\" data-start-sec=\"" + exact_number(r.start_sec) + "\" data-end-sec=\"" + exact_number(r.end_sec) +
+           "\"><rect class=\"segment rated\" x=\"" + fmt(x(r.start_sec)) + "\" y=\"" + fmt(kTop) + "\" width=\"" +
+           fmt(x(r.end_sec) - x(r.start_sec)) + "\" height=\"" + fmt(kH - kTop - kBottom) + "\"><title>" + html_escape(detail) +
+           "</title></rect><text class=\"segment-label rated\" x=\"" + fmt(x(r.start_sec) + 2) + "\" y=\"" + fmt(kTop + 22) + "\">" +
+           html_escape(label) + "</text></g>";
   }
 };
 
-std::string role_plots(const measures::RoleSeries& role, const SessionPageInput& in, double end_sec) {
+std::string role_plots(const measures::RoleSeries& role, const SessionPageInput& in, double end_sec, bool cursor) {
   if (!role.present) return "<p class=\"missing\">The " + role.role + "'s face was not measured in any frame.</p>";
   const auto bins = bin_series(role, 1.0);
   Plot emo{role.role + "-emotions", role.role + ": emotion probabilities (1-s bins, 5-s moving mean)",
-           std::max(end_sec / 60, 1.0 / 60), in.options.first_min, &in.segments, {}};
+           std::max(end_sec / 60, 1.0 / 60), in.options.first_min, &in.segments, &in.rated, cursor, {}};
   Plot smile = emo;
   smile.id = role.role + "-smile";
   smile.title = role.role + ": smile intensity (1-s bins, 5-s moving mean)";
@@ -92,14 +143,25 @@ std::string role_plots(const measures::RoleSeries& role, const SessionPageInput&
   return emo.svg() + legend + "</p>" + smile.svg();
 }
 
+std::string rated_table(const std::vector<RatedSegment>& rated) {
+  if (rated.empty()) return "";
+  std::string h = "<h2>Rated segments</h2><table class=\"rated\"><tr><th>start (s)</th><th>end (s)</th><th>rater</th>"
+                  "<th>CEAS Mode</th><th>CEAS Peak</th><th>primary emotion</th></tr>";
+  for (const auto& r : rated)
+    for (const auto& sc : r.scores)
+      h += "<tr>" + number_cell(r.start_sec, "start_sec") + number_cell(r.end_sec, "end_sec") + text_cell(sc.rater, "rater") +
+           count_cell(sc.ceas_mode, "ceas_mode") + count_cell(sc.ceas_peak, "ceas_peak") + text_cell(sc.primary_emotion, "primary_emotion") + "</tr>";
+  return h + "</table>";
+}
+
 std::string measures_table(const measures::RoleTable& table, const SessionPageInput& in) {
-  const auto rows = measures::compute_measures(table, in.segments, in.options);
+  const auto rows = in.stored_measures.empty() ? measures::compute_measures(table, in.segments, in.options) : in.stored_measures;
   std::vector<const measures::RoleWindowMeasures*> cols;
   for (const auto& r : rows)
     if (r.window.kind == "session" || r.window.kind == "first") cols.push_back(&r);
   std::string h = "<table class=\"measures\"><tr><th>measure</th>";
   for (const auto* c : cols)
-    h += "<th>" + html_escape(c->role + (c->window.kind == "first" ? " (first " + shown_number(in.options.first_min) + " min)" : "")) + "</th>";
+    h += "<th>" + html_escape(c->role + (c->window.kind == "first" ? " (first " + tenths(in.options.first_min) + " min)" : "")) + "</th>";
   h += "</tr>";
   const auto& catalog = measures::measure_catalog();
   for (size_t m = 0; m < catalog.size(); ++m) {
@@ -156,7 +218,11 @@ constexpr const char* kStyle =
     "td,th{border:1px solid #ccc;padding:2px 6px}td.num{text-align:right}svg .trace{fill:none;stroke-width:1.2}"
     "svg .grid{stroke:#eee}svg .tick,svg .axis{font-size:10px;text-anchor:end;fill:#555}svg .tick.x{text-anchor:middle}"
     "svg .first-window{stroke:#333;stroke-dasharray:4 3}svg .segment{fill:#f4d03f;opacity:.25}svg .segment-label{font-size:10px;fill:#7d6608}"
-    ".warning{color:#a00}.missing{color:#777}figure{margin:.5em 0}.plot-title{font-weight:600}code{margin-right:.6em}";
+    ".warning{color:#a00}.missing{color:#777}figure{margin:.5em 0}.plot-title{font-weight:600}code{margin-right:.6em}"
+    "svg .segment.rated{fill:#5dade2}svg .segment-label.rated{fill:#1b4f72}svg .cursor{stroke:#c0392b;stroke-width:1.5}"
+    ".viewer{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ccc;padding:.4em 0}"
+    ".cameras{display:flex;gap:8px}.cameras figure{margin:0;flex:1}.cameras video{width:100%;max-height:36vh;background:#000}"
+    "figcaption,.viewer-help{font-size:12px;color:#555;margin:.2em 0}.no-video{color:#777}svg[data-end-sec]{cursor:crosshair}";
 
 }  // namespace
 
@@ -174,20 +240,26 @@ std::string session_page_html(const SessionPageInput& in, SessionPageResult& res
   double end_sec = 0;
   for (const auto* r : {&table.patient, &table.therapist})
     if (!r->frames.empty()) end_sec = std::max(end_sec, r->frames.back().t_sec);
+  const SessionViewer viewer = session_viewer(in.videos, in.page_dir.empty() ? std::filesystem::path(".") : in.page_dir);
+  result.player = viewer.player;
   std::string h = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
-                  "content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>psyface session: " + html_escape(in.title) +
+                  "content=\"" + session_page_csp(viewer.player) + "\"><title>psyface session: " + html_escape(in.title) +
                   "</title><style>" + kStyle + "</style></head><body>";
-  if (!in.back_href.empty()) h += "<p><a href=\"" + html_escape(in.back_href) + "\">&larr; study report</a></p>";
-  h += "<h1>" + html_escape(in.title) + "</h1><p class=\"source\">Table: " + html_escape(in.frames_source) + "</p>";
+  if (!in.back_href.empty()) h += "<p><a class=\"back\" href=\"" + html_escape(in.back_href) + "\">&larr; study report</a></p>";
+  h += "<h1>" + html_escape(in.title) + "</h1><p class=\"source\">Table: " + html_escape(in.frames_source) + "</p>" + viewer.html;
   for (const auto* r : {&table.patient, &table.therapist})
-    h += "<section class=\"role\" data-role=\"" + r->role + "\"><h2>" + r->role + "</h2>" + role_plots(*r, in, end_sec) + "</section>";
-  h += "<h2>Measures</h2>" + measures_table(table, in) + "<h2>Quality</h2>" + quality(table, sc, result) + provenance(sc);
+    h += "<section class=\"role\" data-role=\"" + r->role + "\"><h2>" + r->role + "</h2>" + role_plots(*r, in, end_sec, viewer.player) +
+         "</section>";
+  h += rated_table(in.rated) + "<h2>Measures</h2>" + measures_table(table, in) + "<h2>Quality</h2>" + quality(table, sc, result) + provenance(sc);
+  if (viewer.player) h += "<script>" + viewer_script() + "</script>";
   return h + "</body></html>\n";
 }
 
 SessionPageResult write_session_page(const SessionPageInput& in, const std::filesystem::path& out) {
   SessionPageResult result;
-  const auto html = session_page_html(in, result);
+  SessionPageInput with_dir = in;
+  with_dir.page_dir = out.parent_path();
+  const auto html = session_page_html(with_dir, result);
   util::write_file_atomic(out, html);
   result.page = out;
   result.bytes = html.size();
@@ -205,6 +277,11 @@ SessionPageResult write_video_report(const std::filesystem::path& table, std::fi
   in.frames_source = table.string();
   in.frames_text = table.extension() == ".gz" ? study::load_frames_table(table, "") : util::read_file(table);
   in.sidecar = sidecar_path_of(table);
+  if (std::filesystem::exists(in.sidecar)) {
+    const auto sc = nlohmann::json::parse(util::read_file(in.sidecar), nullptr, false);  // malformed: session_page_html says so
+    const auto video = sc.is_object() ? sc.value("video", nlohmann::json::object()) : nlohmann::json::object();
+    if (video.is_object() && video.value("path", std::string()) != "") in.videos.push_back({"video", video.value("path", std::string()), 0});
+  }
   if (out.empty()) out = table.parent_path() / (in.title + ".report.html");
   return write_session_page(in, out);
 }

@@ -22,12 +22,13 @@ void read_sessions(study::StudyDb& db, StudyFacts& f) {
   for (auto& l : study::study_status(f.dir)) status[l.session_id] = l;
   Statement q(db.raw(),
               "SELECT session_id, patient_id, therapist_id, session_number, date, video, therapist_video, duration_sec, "
-              "warnings FROM sessions ORDER BY session_id");
+              "warnings, offset_sec, frames_file, frames_sha256 FROM sessions ORDER BY session_id");
   while (q.step()) {
     ReportSession s;
     s.session_id = q.text(0), s.patient_id = q.text(1), s.therapist_id = q.text(2);
     s.session_number = q.integer(3), s.date = q.text(4), s.video = q.text(5), s.therapist_video = q.text(6);
     s.duration_sec = q.real(7), s.warnings = q.text(8);
+    s.offset_sec = q.real(9), s.frames_file = q.text(10), s.frames_sha256 = q.text(11);
     const auto it = status.find(s.session_id);
     s.status = it == status.end() ? "pending" : it->second.status;
     s.detail = it == status.end() ? "" : it->second.detail;
@@ -57,6 +58,12 @@ void read_outcomes(study::StudyDb& db, StudyFacts& f) {
   f.ratings = db.raw().query_int("SELECT count(*) FROM ratings");
   f.rated_segments = db.raw().query_int("SELECT count(*) FROM (SELECT DISTINCT session_id, start_sec, end_sec FROM ratings)");
   f.raters = db.raw().query_int("SELECT count(DISTINCT rater) FROM ratings");
+  Statement r(db.raw(),
+              "SELECT session_id, start_sec, end_sec, rater, ceas_mode, ceas_peak, primary_emotion FROM ratings "
+              "ORDER BY session_id, start_sec, end_sec, rater");
+  while (r.step())
+    f.rating_rows.push_back({r.text(0), r.real(1), r.real(2), r.text(3), static_cast<int>(r.integer(4)),
+                             static_cast<int>(r.integer(5)), r.text(6)});
 }
 
 void read_runs(study::StudyDb& db, StudyFacts& f) {

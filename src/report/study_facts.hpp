@@ -20,6 +20,17 @@ struct ReportSession {
   std::string status, detail;  // study::study_status: done / failed / pending / running and the reason
   double duration_sec = 0;     // video duration (NaN when not known: not analysed)
   std::string warnings;        // the analysis' warnings (done sessions)
+  double offset_sec = 0;       // two cameras: therapist time + offset = patient time
+  std::string frames_file, frames_sha256;  // done sessions: the stored table (relative to DIR) and its checksum
+};
+
+// One rater's scores of one segment (table ratings, psyface stats import ratings).
+struct ReportRating {
+  std::string session_id;
+  double start_sec = 0, end_sec = 0;
+  std::string rater;
+  int ceas_mode = 0, ceas_peak = 0;
+  std::string primary_emotion;
 };
 
 // One row of export_sessions: a done session x role, whole session.
@@ -57,6 +68,7 @@ struct StudyFacts {
   std::vector<RoleRow> roles;           // ordered by patient, session number, session, role
   std::vector<ReportOutcome> outcomes;  // ordered by patient_id
   int64_t ratings = 0, rated_segments = 0, raters = 0;
+  std::vector<ReportRating> rating_rows;  // ordered by session, start, end, rater
   std::vector<study::SessionAnalysisOptions> options;  // done sessions
   std::string options_warning;          // "" when the done sessions share their analysis options
   std::vector<ReportRun> runs;

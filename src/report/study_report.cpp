@@ -110,6 +110,7 @@ StudyReportSummary write_study_report(const fs::path& dir, const StudyReportOpti
   sum.bytes = static_cast<int64_t>(html.size());
   sum.stats_files = st.files;
   sum.warnings = source.warnings();
+  sum.session_pages = write_study_session_pages(facts, out / "sessions");
   return sum;
 }
 

@@ -2,7 +2,9 @@
 // videos (../shared/data/videos), reports it before ratings and outcomes exist (those sections must say what
 // is missing and which command provides it) and after importing generated ratings and outcomes, renders
 // each report in headless Chromium and fails on any console error, network request or dialog, on a
-// missing section or plot, or on a shown number that differs from the statistics JSON / study export.
+// missing section or plot, or on a shown number that differs from the statistics JSON / study export; then
+// checks the session pages the index links to (session_page_checks.mjs): the viewer's click-to-seek and
+// cursor, the two-camera sync (offset 2 s) and a video whose file name needs percent-encoding.
 //
 // usage: node tests/report/study_report_test.mjs PSYFACE_BIN SOURCE_DIR [--screenshot FILE.png] [--keep]
 // exit: 0 passed, 1 failed, 77 skipped (no chromium, dev videos or models).
@@ -13,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumMissing, launch, openPage } from './browser.mjs';
 import { checkReport } from './report_checks.mjs';
+import { checkSessionLinks, checkTwoCameras, checkViewer } from './session_page_checks.mjs';
 
 const [bin, source] = process.argv.slice(2, 4);
 const screenshot = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : '';
@@ -24,6 +27,8 @@ if (!fs.existsSync(path.join(videos, 'fer_woman2.mp4'))) skip(`no dev videos in 
 if (!fs.existsSync(path.join(source, 'models', 'facemesh', 'model.onnx'))) skip('models not built');
 
 export const kMarkupId = '<img src=x onerror=alert(1)>';
+export const kHostileVideo = 'p05 s1 #1?%20\u00e9.mp4';  // space, '#', '?', '%' and non-ASCII in a src attribute
+export const kOffsetSec = 2;  // P03-S2: therapist time + 2 s = patient time
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psyface-report-test-'));
 const dir = path.join(tmp, 'study');
 
@@ -51,7 +56,7 @@ function makeStudy() {
   cut('pyfeat_WolfgangLanger_Pexels.mp4', 13, 4, 'p02_s2.mp4');
   cut('faceswap_test_video_03-2_faces.mp4', 0, 3, 'p03_s1.mp4');
   cut('fer_woman2.mp4', 2, 4, 'p04_s1.mp4');
-  cut('pyfeat_WolfgangLanger_Pexels.mp4', 8, 4, 'p05_s1.mp4');
+  cut('pyfeat_WolfgangLanger_Pexels.mp4', 8, 4, kHostileVideo);
   for (const [src, name] of [['fer_woman2.mp4', 'p03_s2_patient.mp4'], ['pyfeat_WolfgangLanger_Pexels.mp4', 'p03_s2_therapist.mp4']])
     ffmpeg(['-stream_loop', '3', '-i', v(src), '-t', '44', ...enc, out(name)]);
   fs.writeFileSync(out('notes.mp4'), 'session notes, not a video\n');
@@ -63,9 +68,9 @@ function makeStudy() {
     'P02-S1,P02,T2,1,2024-01-09,videos/p02_s1.mp4,single,,,',
     'P02-S2,P02,T2,2,2024-01-16,videos/p02_s2.mp4,single,,,',
     'P03-S1,P03,T2,1,2024-01-10,videos/p03_s1.mp4,split,left,,',
-    'P03-S2,P03,T2,2,2024-01-17,videos/p03_s2_patient.mp4,,,videos/p03_s2_therapist.mp4,0',
+    `P03-S2,P03,T2,2,2024-01-17,videos/p03_s2_patient.mp4,,,videos/p03_s2_therapist.mp4,${kOffsetSec}`,
     `${kMarkupId},P04,T1,1,2024-01-11,videos/p04_s1.mp4,single,,,`,
-    'P05-S1,P05,T1,1,2024-01-12,videos/p05_s1.mp4,single,,,',
+    `P05-S1,P05,T1,1,2024-01-12,videos/${kHostileVideo},single,,,`,
     'P06-S1,P06,T2,1,2024-01-13,videos/notes.mp4,,,,',
   ].join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'study.conf'), 'synchrony_surrogates = 20\n');
@@ -121,6 +126,18 @@ async function main() {
     const shown = await checkReport(browser, dir, { ratings: true, outcomes: true, markupId: kMarkupId, screenshot });
     console.log(`ok: full report: ${shown.numbers} numbers checked against the statistics JSON and the export, ` +
                 `${shown.plots} plots, load ${shown.loadMs.toFixed(0)} ms, ${(shown.bytes / 1024).toFixed(0)} KB`);
+    // 3. the session pages: links, viewer, two cameras, a file name that needs percent-encoding
+    const pages = await checkSessionLinks(browser, dir);
+    assert.equal(pages.length, 9, `${pages.length} session pages linked (9 sessions analysed)`);
+    const sessionPage = (id) => path.join(dir, 'report', 'sessions', `${id}.html`);
+    const video = (name) => path.join(dir, 'videos', name);
+    const single = await checkViewer(browser, sessionPage('P01-S1'), video('p01_s1.mp4'));
+    console.log(`ok: session page P01-S1: click at ${single.clickedSec.toFixed(3)} s -> video at ${single.reachedSec.toFixed(3)} s ` +
+                `(tolerance ${single.toleranceSec.toFixed(3)} s), cursor follows seeking and playing`);
+    const hostile = await checkViewer(browser, sessionPage('P05-S1'), video(kHostileVideo));
+    console.log(`ok: session page P05-S1 plays '${kHostileVideo}' (click -> ${hostile.reachedSec.toFixed(3)} s)`);
+    const two = await checkTwoCameras(browser, sessionPage('P03-S2'), [video('p03_s2_patient.mp4'), video('p03_s2_therapist.mp4')], kOffsetSec);
+    console.log(`ok: session page P03-S2: playing, first camera at ${two.first.toFixed(2)} s, second at ${two.second.toFixed(2)} s (offset ${kOffsetSec} s)`);
   } finally {
     await close();
     if (!keep) fs.rmSync(tmp, { recursive: true, force: true });

@@ -9,7 +9,10 @@
 #include "psyface/error.hpp"
 #include "report/session_page.hpp"
 #include "report/session_series.hpp"
+#include "report/session_viewer.hpp"
 #include "util/atomic_file.hpp"
+
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace psyface;
@@ -99,6 +102,22 @@ TEST(SessionPage, EscapesTitleAndSegmentLabelAndMarksSegments) {
   EXPECT_NE(html.find("The therapist's face was not measured in any frame."), std::string::npos);
 }
 
+TEST(SessionPage, TracesAreRelativeStepsBetweenRoundedPoints) {
+  SessionPageInput in;
+  in.title = "S";
+  // 1 fps, smile 0.2, 0.6, 1.0, and a fourth bin without a face at t = 3 s; the 5-s moving mean gives 0.6 at
+  // t = 0, 1, 2 (y = 8 + 0.4 * 164 = 73.6) and a gap at 3; x from 44 (t = 0) to 888 (t = 3): 281.33 per s
+  in.frames_text = std::string(kHeader) +
+                   "0,patient,0,1,0.9,0.8,0.2,0,0,0,0,0,neutral,0,0.2\n1,patient,1,1,0.9,0.4,0.6,0,0,0,0,0,happy,0,0.6\n"
+                   "2,patient,2,1,0.9,0,1,0,0,0,0,0,happy,0,1.0\n3,patient,3,0,0,0,0,0,0,0,0,0,neutral,0,0\n";
+  in.frames_source = "S.frames.csv";
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  // 44 + 281.33 = 325.33 -> 325.3 (step 281.3), 44 + 562.67 = 606.67 -> 606.7 (step 281.4: from the rounded points)
+  EXPECT_NE(html.find("data-series=\"smile_intensity\" stroke=\"#d4ac0d\" d=\"M44.0 73.6l281.3 0l281.4 0\""), std::string::npos)
+      << html.substr(html.find("smile_intensity\" stroke"), 120);
+}
+
 TEST(SessionPage, FiftyMinutesAtFiveFpsStayUnderTwoMegabytes) {
   SessionPageInput in;
   in.title = "long";
@@ -127,4 +146,117 @@ TEST(SessionPage, VideoReportWritesBesideTheTableAndRefusesOtherNames) {
   EXPECT_NE(html.find("<code>fps=5</code>"), std::string::npos);
   EXPECT_THROW(write_video_report(dir / "s1.analysis.json", {}), Error);
   fs::remove_all(dir);
+}
+
+namespace {
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+fs::path viewer_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("psyface_viewer_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "report" / "sessions");
+  return dir;
+}
+
+}  // namespace
+
+TEST(SessionPage, PlayerWithCursorsAndOnlyItsScriptWhenTheVideoIsReachable) {
+  const fs::path dir = viewer_dir("player");
+  const std::string hostile = "s 1#?%\xC3\xA9<b>.mp4";
+  util::write_file_atomic(dir / "videos" / hostile, "only existence is checked");
+  SessionPageInput in;
+  in.title = "S1";
+  in.frames_text = synthetic_table(120, 5);
+  in.frames_source = "S1.frames.csv";
+  in.videos = {{"video", dir / "videos" / hostile, 0}};
+  const auto r = write_session_page(in, dir / "report" / "sessions" / "S1.html");
+  const auto html = util::read_file(r.page);
+  EXPECT_TRUE(r.player);
+  // the relative, percent-encoded link; the shown name escaped
+  EXPECT_NE(html.find("<video class=\"camera\" id=\"video-0\" src=\"../../videos/s%201%23%3F%25%C3%A9%3Cb%3E.mp4\""),
+            std::string::npos) << html.substr(0, 4000);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_NE(html.find("s 1#?%\xC3\xA9&lt;b&gt;.mp4</figcaption>"), std::string::npos);
+  // one cursor per plot (two for the patient; the therapist is never seen), with the plot's x range:
+  // t = 0 at x 44, t = 119.8 s (the last frame) at x 888
+  EXPECT_EQ(count_of(html, "<line class=\"cursor\""), 2u);
+  EXPECT_EQ(count_of(html, "data-x0=\"44.0\" data-x1=\"888.0\" data-end-sec=\"119.8\""), 2u);
+  // exactly the viewer's script, allowed by its hash, media from the page's own origin only
+  EXPECT_EQ(count_of(html, "<script"), 1u);
+  EXPECT_NE(html.find("<script>" + viewer_script() + "</script>"), std::string::npos);
+  EXPECT_NE(html.find("content=\"" + session_page_csp(true) + "\""), std::string::npos);
+  EXPECT_NE(session_page_csp(true).find("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"), std::string::npos);
+  EXPECT_NE(session_page_csp(true).find("'; media-src 'self'"), std::string::npos);
+  EXPECT_EQ(session_page_csp(true).find("unsafe-inline'; script-src 'unsafe"), std::string::npos);
+  EXPECT_EQ(html.find("<p class=\"no-video\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(SessionPage, WithoutAReachableVideoOneLineNoScriptAndThePlotsStay) {
+  const fs::path dir = viewer_dir("no_video");
+  SessionPageInput in;
+  in.title = "S1";
+  in.frames_text = synthetic_table(60, 5);
+  in.frames_source = "S1.frames.csv";
+  in.videos = {{"video", dir / "videos" / "archived <x>.mp4", 0}};
+  const auto r = write_session_page(in, dir / "report" / "sessions" / "S1.html");
+  const auto html = util::read_file(r.page);
+  EXPECT_FALSE(r.player);
+  EXPECT_EQ(count_of(html, "class=\"no-video\""), 1u);
+  EXPECT_NE(html.find("archived &lt;x&gt;.mp4 is not reachable from this page"), std::string::npos);
+  EXPECT_EQ(html.find("<video"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("class=\"cursor\""), std::string::npos);
+  EXPECT_NE(html.find("content=\"default-src 'none'; style-src 'unsafe-inline'\""), std::string::npos);
+  EXPECT_EQ(count_of(html, "<figure class=\"plot\""), 2u);
+  in.videos.clear();  // none known at all
+  SessionPageResult none;
+  EXPECT_NE(session_page_html(in, none).find("No video is known for this session"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(SessionPage, TwoCamerasTheSecondFollowsWithItsOffset) {
+  const fs::path dir = viewer_dir("two_cameras");
+  util::write_file_atomic(dir / "videos" / "a.mp4", "x");
+  util::write_file_atomic(dir / "videos" / "b.mp4", "x");
+  SessionPageInput in;
+  in.title = "S1";
+  in.frames_text = synthetic_table(60, 5);
+  in.frames_source = "S1.frames.csv";
+  in.videos = {{"patient camera", dir / "videos" / "a.mp4", 0}, {"therapist camera", dir / "videos" / "b.mp4", 2.5}};
+  auto html = util::read_file(write_session_page(in, dir / "report" / "sessions" / "S1.html").page);
+  EXPECT_NE(html.find("id=\"video-0\" src=\"../../videos/a.mp4\" data-offset-sec=\"0\" preload=\"metadata\" controls>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"video-1\" src=\"../../videos/b.mp4\" data-offset-sec=\"2.5\" preload=\"metadata\" muted>"), std::string::npos)
+      << html.substr(0, 5000);
+  EXPECT_NE(html.find("therapist camera (follows the first; its time + 2.5 s = the first's time)"), std::string::npos);
+  fs::remove(dir / "videos" / "b.mp4");  // the second camera's video gone: the first still plays, a line says so
+  html = util::read_file(write_session_page(in, dir / "report" / "sessions" / "S1.html").page);
+  EXPECT_EQ(count_of(html, "<video"), 1u);
+  EXPECT_NE(html.find("The therapist camera's video"), std::string::npos);
+  fs::remove(dir / "videos" / "a.mp4");  // the first (the plots' clock) gone: no player
+  html = util::read_file(write_session_page(in, dir / "report" / "sessions" / "S1.html").page);
+  EXPECT_EQ(count_of(html, "<video"), 0u);
+  EXPECT_NE(html.find("The patient camera's video"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(SessionPage, RatedSegmentsMarkedWithTheirScoresAndListed) {
+  SessionPageInput in;
+  in.title = "S1";
+  in.frames_text = synthetic_table(120, 5);
+  in.frames_source = "S1.frames.csv";
+  in.rated = {{30, 45, {{"R1", 3, 4, "joy"}, {"R<2>", 4, 6, ""}}}};
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  // [30, 45) s on 44 .. 888 px over 0 .. 119.8 s (as the user segment above): x 255.4, width 105.7; in both plots
+  EXPECT_EQ(count_of(html, "<rect class=\"segment rated\" x=\"255.4\" y=\"8.0\" width=\"105.7\""), 2u) << html.substr(0, 4000);
+  EXPECT_EQ(count_of(html, ">CEAS 3.5</text>"), 2u);  // mean CEAS Mode of the two raters
+  EXPECT_NE(html.find("<title>rated 30-45 s: R1 mode 3 peak 4 joy; R&lt;2&gt; mode 4 peak 6;</title>"), std::string::npos);
+  EXPECT_NE(html.find("<td data-col=\"rater\">R&lt;2&gt;</td><td class=\"num\" data-col=\"ceas_mode\" data-v=\"4\">4</td>"),
+            std::string::npos) << html.substr(html.find("Rated segments"), 800);
 }

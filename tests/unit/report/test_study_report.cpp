@@ -10,7 +10,9 @@
 
 #include "../cli/study_stats_support.hpp"
 #include "psyface/error.hpp"
+#include "report/report_format.hpp"
 #include "report/study_report.hpp"
+#include "stats/study_import.hpp"
 #include "util/atomic_file.hpp"
 
 namespace psyface::report {
@@ -89,6 +91,56 @@ TEST(StudyReport, WithoutRatingsOrOutcomesShowsWhatItCanAndSaysWhatIsMissing) {
   EXPECT_NE(overview.find("&lt;b&gt;notes&lt;/b&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(StudyReport, WritesOnePagePerDoneSessionWithRatingsAndRemovesStalePages) {
+  const fs::path dir = make_study("session_pages", 4, 3);  // S1-S3 done, S4 failed
+  util::write_file_atomic(dir / "study.conf", "synchrony_surrogates = 20\nfirst_min = 1\n");
+  fs::remove(dir / "videos" / "v1.mp4");  // S2's video archived after its analysis
+  stats::import_ratings(dir, {{"S1", 10, 40, "R1", 3, 5, "joy", "t:2"}, {"S1", 10, 40, "R2", 4, 4, "", "t:3"}});
+  const fs::path pages = dir / "report" / "sessions";
+  util::write_file_atomic(pages / "S4.html", "a page of S4 from when it was done");
+  util::write_file_atomic(pages / "notes.txt", "not a page: kept");
+  const auto sum = write_study_report(dir, {});
+  EXPECT_EQ(sum.session_pages.pages, 3);
+  EXPECT_EQ(sum.session_pages.with_player, 2);
+  EXPECT_EQ(sum.session_pages.removed, 1);
+  EXPECT_FALSE(fs::exists(pages / "S4.html"));
+  EXPECT_TRUE(fs::exists(pages / "notes.txt"));
+  // every link of the index names a page that exists
+  const std::string index = util::read_file(sum.index);
+  int links = 0;
+  for (size_t at = index.find("href=\"sessions/"); at != std::string::npos; at = index.find("href=\"sessions/", at + 1), ++links) {
+    const size_t start = at + 6, end = index.find('"', start);
+    EXPECT_TRUE(fs::exists(dir / "report" / index.substr(start, end - start))) << index.substr(start, end - start);
+  }
+  EXPECT_EQ(links, 3);
+  const std::string s1 = util::read_file(pages / "S1.html");
+  EXPECT_NE(s1.find("<a class=\"back\" href=\"../index.html\">"), std::string::npos);
+  EXPECT_NE(s1.find("src=\"../../videos/v0.mp4\""), std::string::npos);
+  EXPECT_NE(s1.find(">CEAS 3.5</text>"), std::string::npos);  // mean CEAS Mode of R1 and R2
+  EXPECT_NE(s1.find("<td data-col=\"rater\">R2</td>"), std::string::npos);
+  EXPECT_NE(s1.find("class=\"first-window\""), std::string::npos);  // first_min = 1 of study.conf, on a 2-min session
+  EXPECT_NE(s1.find("(first 1 min)"), std::string::npos);
+  // the measures are the study database's (not computed again): equal to compute_measures on the stored
+  // table with the study's options, session window then first minute, patient then therapist
+  study::StudyConfig config;
+  config.measures.synchrony_surrogates = 20;
+  config.measures.first_min = 1;
+  const auto rows = measures::compute_measures(measures::read_role_table(test::frames_table(0), "S1"), {}, config.measures);
+  const auto& catalog = measures::measure_catalog();
+  const size_t m = static_cast<size_t>(std::find_if(catalog.begin(), catalog.end(), [](const auto& c) { return c.name == "mean_p_happy"; }) - catalog.begin());
+  ASSERT_LT(m, catalog.size());
+  for (const auto& r : rows)
+    if (r.window.kind == "session" || r.window.kind == "first")
+      EXPECT_NE(s1.find("data-col=\"" + r.role + "." + r.window.kind + ".mean_p_happy\" data-v=\"" + exact_number(r.values[m]) + "\""),
+                std::string::npos) << r.role << " " << r.window.kind;
+  EXPECT_NE(s1.find("<th>patient</th><th>therapist</th><th>patient (first 1 min)</th><th>therapist (first 1 min)</th>"), std::string::npos);
+  const std::string s2 = util::read_file(pages / "S2.html");
+  EXPECT_NE(s2.find("class=\"no-video\""), std::string::npos);
+  EXPECT_EQ(s2.find("<script"), std::string::npos);
+  EXPECT_EQ(s2.find("CEAS"), std::string::npos);  // S2 is not rated
   fs::remove_all(dir);
 }
 
