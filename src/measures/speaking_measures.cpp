@@ -33,7 +33,7 @@ const char* speaking_state_name(SpeakingState s) { return s == SpeakingState::Li
 
 bool in_state(const RoleFrame& f, SpeakingState s) {
   if (s == SpeakingState::Speaking) return f.speaking == 1;
-  return f.speaking == 0 && (f.talk_state == 1 || f.talk_state == 2);
+  return f.speaking == 0 && (f.talk_state == 1 || f.talk_state == 2 || f.other_speaking == 1);
 }
 
 const std::vector<std::string>& split_measure_names() {

@@ -20,7 +20,9 @@ const char* speaking_state_name(SpeakingState s);  // "listening", "speaking"
 
 // requires: a role frame. ensures: true when the frame belongs to the state: Speaking = the face speaks
 // (speaking 1); Listening = the face does not speak (speaking 0) while another face does (talk_state one
-// or both). Frames with speaking NA (no audio), silence (none) or unattributed voice (unseen) are in neither.
+// or both) or the other role speaks at that time (other_speaking 1: with two cameras each camera's
+// talk_state knows only its own face, so the listener's camera says `unseen`). Frames with speaking NA (no
+// audio), silence (none) or unattributed voice (unseen, and the other role not speaking) are in neither.
 bool in_state(const RoleFrame& f, SpeakingState s);
 
 // The frame measures of the catalogue that are also reported per state, as `<name>_listening` and

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "measures/speaking_measures.hpp"
@@ -200,6 +201,50 @@ TEST(SpeakingMeasures, ReadsTheSpeakingColumnsOfAFramesTable) {
   EXPECT_EQ(t.patient.frames[1].speaking, -1);
   EXPECT_EQ(t.patient.frames[1].talk_state, -1);
   EXPECT_TRUE(in_state(t.therapist.frames[0], SpeakingState::Listening));
+}
+
+// Two cameras (issue 17 item 2): each camera's talk_state knows only its own face, so while the therapist
+// speaks the patient's camera hears voice that no mouth on it follows (`unseen`). The patient listens
+// because the therapist's camera shows the therapist speaking at that time (B's frames 0.05 s after A's).
+TEST(SpeakingMeasures, TwoCamerasListeningComesFromTheOtherCamera) {
+  std::string csv =
+      "camera,frame,face_id,person_id,role,timestamp,success,confidence,emo_neutral,emo_happy,emo_sad,emo_angry,"
+      "emo_fearful,emo_disgusted,emo_surprised,dominant,valence,smile_intensity,voice_prob,talk_state,speaking,"
+      "speech_activity\n";
+  // t = 0, 0.2, ..., 1.8 on A; B at t + 0.05. The therapist speaks in frames 0-4, the patient in 5-9; at
+  // frame 9 B has no face.
+  for (int k = 0; k < 10; ++k) {
+    const bool therapist_talks = k < 5;
+    char row[512];
+    std::snprintf(row, sizeof row, "A,%d,0,0,patient,%.2f,1,0.9,0.9,0.1,0,0,0,0,0,neutral,0.1,0.2,0.99,%s,%d,%s\n", k,
+                  0.2 * k, therapist_talks ? "unseen" : "one", therapist_talks ? 0 : 1, therapist_talks ? "0.0" : "0.9");
+    csv += row;
+    if (k == 9) {
+      std::snprintf(row, sizeof row, "B,%d,-1,-1,NA,%.2f,0,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,0.99,unseen,NA,NA\n", k, 0.2 * k + 0.05);
+    } else {
+      std::snprintf(row, sizeof row, "B,%d,0,1,therapist,%.2f,1,0.9,0.3,0,0,0,0,0,0.7,surprised,0,0.1,0.99,%s,%d,%s\n", k,
+                    0.2 * k + 0.05, therapist_talks ? "one" : "unseen", therapist_talks ? 1 : 0, therapist_talks ? "0.9" : "0.0");
+    }
+    csv += row;
+  }
+  const RoleTable t = read_role_table(csv, "dyad.csv");
+  ASSERT_EQ(t.patient.frames.size(), 10u);
+  ASSERT_EQ(t.therapist.frames.size(), 10u);
+  EXPECT_EQ(t.patient.frames[0].other_speaking, 1);
+  EXPECT_EQ(t.patient.frames[6].other_speaking, 0);
+  EXPECT_EQ(t.patient.frames[9].other_speaking, -1);  // B's frame 9 has no face
+  const auto rows = compute_measures(t, {}, no_surrogates());
+  const auto& p = row(rows, "session", "patient");
+  const auto& th = row(rows, "session", "therapist");
+  EXPECT_DOUBLE_EQ(value(p, "frames_listening"), 5);   // frames 0-4: the therapist speaks on B
+  EXPECT_DOUBLE_EQ(value(p, "frames_speaking"), 5);
+  EXPECT_DOUBLE_EQ(value(th, "frames_speaking"), 5);
+  EXPECT_DOUBLE_EQ(value(th, "frames_listening"), 4);  // frames 5-8: the patient speaks on A
+  // Without the other camera's evidence (other_speaking cleared) nobody would ever listen.
+  RoleTable alone = t;
+  for (auto* s : {&alone.patient, &alone.therapist})
+    for (auto& f : s->frames) f.other_speaking = -1;
+  EXPECT_DOUBLE_EQ(value(row(compute_measures(alone, {}, no_surrogates()), "session", "patient"), "frames_listening"), 0);
 }
 
 }  // namespace
