@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "measures/face_action_measures.hpp"
+#include "measures/speaking_measures.hpp"
 #include "measures/synchrony.hpp"
 #include "measures/synchrony_resample.hpp"
 #include "psyface/error.hpp"
@@ -51,6 +52,8 @@ std::vector<MeasureInfo> build_catalog() {
   c.insert(c.end(), rest.begin(), rest.end());
   const std::vector<MeasureInfo> face_action = face_action_catalog();
   c.insert(c.end(), face_action.begin(), face_action.end());
+  const std::vector<MeasureInfo> speaking = speaking_catalog(c);
+  c.insert(c.end(), speaking.begin(), speaking.end());
   return c;
 }
 
@@ -323,11 +326,28 @@ std::vector<RoleWindowMeasures> compute_measures(const RoleTable& table, const s
       if (surrogates == 0) break;
     }
   }
+  // The role's frames in each speaking state, measured against the whole session's context (own smile
+  // baseline, median gaze): the split columns of speaking_measures.hpp.
+  RoleSeries state_series[2][2];
+  RoleContext state_contexts[2][2];
+  for (int r = 0; r < 2; ++r)
+    for (const SpeakingState state : {SpeakingState::Listening, SpeakingState::Speaking}) {
+      if (!has_speaking(*contexts[r].series)) continue;
+      const int k = static_cast<int>(state);
+      state_series[r][k] = only_state(*contexts[r].series, state);
+      state_contexts[r][k] = contexts[r];
+      state_contexts[r][k].series = state_contexts[r][k].face_action.series = &state_series[r][k];
+    }
   std::vector<RoleWindowMeasures> rows;
   for (const auto& w : session_windows(end, segments, o))
-    for (const auto& c : contexts) {
+    for (int r = 0; r < 2; ++r) {
+      const RoleContext& c = contexts[r];
       const bool both_seen = dyad && seen_in(table.patient, w) && seen_in(table.therapist, w);
       RoleWindowMeasures m{w, c.series->role, window_values(c, w, both_seen ? &shared : nullptr, o)};
+      if (has_speaking(*c.series))
+        speaking_window_values(*c.series, w, window_values(state_contexts[r][0], w, nullptr, o),
+                               window_values(state_contexts[r][1], w, nullptr, o),
+                               [&](const std::string& name, double value) { m.values[measure_index(name)] = value; });
       if (w.kind == "session") {
         m.values[measure_index("synchrony_smile")] = synchrony;
         m.values[measure_index("synchrony_p")] = synchrony_p;

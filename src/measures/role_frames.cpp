@@ -190,7 +190,25 @@ RoleTable read_role_table(std::string_view text, const std::string& source) {
     }
     s.frame_interval_sec = mean_interval(s.frames);
   }
+  mark_other_speaking(table);
   return table;
+}
+
+void mark_other_speaking(RoleTable& table) {
+  const double tolerance = 0.5 * std::max(table.patient.frame_interval_sec, table.therapist.frame_interval_sec) + 1e-3;
+  auto mark = [&](RoleSeries& s, const RoleSeries& other) {
+    size_t j = 0;
+    for (auto& f : s.frames) {  // both series in time order: the nearest frame moves forward only
+      while (j + 1 < other.frames.size() &&
+             std::fabs(other.frames[j + 1].t_sec - f.t_sec) <= std::fabs(other.frames[j].t_sec - f.t_sec))
+        ++j;
+      f.other_speaking = -1;
+      if (j < other.frames.size() && other.frames[j].valid && std::fabs(other.frames[j].t_sec - f.t_sec) <= tolerance)
+        f.other_speaking = other.frames[j].speaking;
+    }
+  };
+  mark(table.patient, table.therapist);
+  mark(table.therapist, table.patient);
 }
 
 }  // namespace psyface::measures

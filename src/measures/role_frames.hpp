@@ -29,6 +29,8 @@ struct RoleFrame {
   static constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
   int speaking = -1;    // this face speaks: 1, 0, -1 = NA (no audio, or a table without the column)
   int talk_state = -1;  // the frame's talk_state: 0 none, 1 one, 2 both, 3 unseen, -1 NA (docs/speaking.md)
+  int other_speaking = -1;  // the other role's `speaking` in its frame nearest in time (two cameras: the other
+                            // camera's): 1, 0, -1 = NA (no such frame within half a frame interval, face unseen)
 };
 
 // Every analysed frame of the camera that films the role, in time order (invalid where the role's face
@@ -52,7 +54,13 @@ struct RoleTable {
 //           the speaking columns `speaking` and `talk_state` (older tables lack them: the values stay NA).
 // ensures:  both roles filled. A role's camera is the camera holding most of its rows (camera A when the
 //           role never occurs); several faces of one role in one frame: the most confident is used.
+//           other_speaking set from the other role's series (mark_other_speaking).
 // throws:   Error(Input) "<source> line <n>: ..." for a missing column, wrong field count or bad number.
 RoleTable read_role_table(std::string_view text, const std::string& source);
+
+// ensures: each frame's other_speaking = `speaking` of the other role's frame nearest in time when that frame
+// is valid and at most half the larger of the two frame intervals away (+1 ms), else -1. This is how a role
+// on its own camera learns that the other person speaks (docs/speaking.md, "Two cameras").
+void mark_other_speaking(RoleTable& table);
 
 }  // namespace psyface::measures

@@ -10,7 +10,7 @@ const std::vector<std::string>& quality_columns() {
   static const std::vector<std::string> kQuality{
       // of the measure catalog (the study export's measure columns)
       "duration_sec", "frames_analysed", "frames_valid", "valid_share", "mean_confidence", "analysed_fps",
-      "low_fps_flag", "synchrony_p", "synchrony_head_motion_p",
+      "low_fps_flag", "synchrony_p", "synchrony_head_motion_p", "frames_listening", "frames_speaking",
       // of psyface's other tables, should a user's CSV carry them (frames tables, runs, session_info.csv)
       "n_frames", "frame_index", "t_sec", "analyse_sec", "measures_sec", "options_hash", "measures_hash",
       "analysis_options_hash"};

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "fake_analyzer.hpp"
+#include "measures/affect_measures.hpp"
 #include "study/child_process.hpp"
 #include "study/frames_store.hpp"
 #include "study/study_db.hpp"
@@ -147,6 +148,38 @@ TEST(StudyDatabase, MeasuresAddedToTheCatalogueLaterBecomeColumnsOnOpen) {
   EXPECT_EQ(db.raw().query_int(count), 2);
   EXPECT_EQ(db.raw().query_int("SELECT count(*) FROM pragma_table_info('export_sessions') WHERE name = 'au45_r_mean'"), 1);
   EXPECT_EQ(db.raw().query_int("SELECT count(*) FROM pragma_table_info('export_windows') WHERE name = 'au45_r_mean'"), 1);
+}
+
+// Issue 17: a database made before the speaking measures (every speaking column dropped, export views
+// without them) gets all of them, in the export views too, when it is opened; older rows stay NULL (NA).
+TEST(StudyDatabase, SpeakingMeasuresBecomeColumnsOfAnOlderDatabaseOnOpen) {
+  test::TempStudy s("speakcols");
+  std::vector<std::string> added;
+  for (const auto& m : measures::measure_catalog())
+    if (m.name.ends_with("_listening") || m.name.ends_with("_speaking") || m.name.starts_with("turn") ||
+        m.name == "speaking_share" || m.name == "listening_share")
+      added.push_back(m.name);
+  ASSERT_EQ(added.size(), 53u);  // frames_listening/_speaking, 2 shares, 3 turn measures, 23 x 2 split
+  std::string in;
+  for (const auto& n : added) in += (in.empty() ? "'" : ",'") + n + "'";
+  const std::string count = "SELECT count(*) FROM pragma_table_info('measures') WHERE name IN (" + in + ")";
+  {
+    StudyDb db(s.dir() / "study.sqlite", true);
+    db.raw().exec("DROP VIEW export_sessions; DROP VIEW export_windows; DROP VIEW export_segments;");
+    db.raw().exec("CREATE VIEW export_sessions AS SELECT session_id, role FROM measures");
+    for (const auto& n : added) db.raw().exec("ALTER TABLE measures DROP COLUMN " + n);
+    db.raw().exec("INSERT INTO measures(session_id, role, window_kind, window_index, start_sec, end_sec, share_happy) "
+                  "VALUES('S1', 'patient', 'session', 0, 0, 60, 0.25)");
+    ASSERT_EQ(db.raw().query_int(count), 0);
+  }
+  StudyDb db(s.dir() / "study.sqlite", false);
+  EXPECT_EQ(db.raw().query_int(count), 53);
+  for (const char* view : {"export_sessions", "export_windows", "export_segments"})
+    EXPECT_EQ(db.raw().query_int(std::string("SELECT count(*) FROM pragma_table_info('") + view +
+                                 "') WHERE name IN ('share_surprised_listening', 'speaking_share', 'turn_mean_sec')"),
+              3) << view;
+  EXPECT_EQ(db.raw().query_int("SELECT count(*) FROM measures WHERE share_surprised_listening IS NULL AND "
+                               "speaking_share IS NULL AND share_happy = 0.25"), 1);
 }
 
 // Issue 15 item 9: work folders tmp/<session>+<host>+<pid> of runs that were killed stayed forever. A

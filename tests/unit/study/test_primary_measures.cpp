@@ -78,13 +78,15 @@ TEST(PrimaryMeasures, BadDeclarationsNameStudyConfAndTheLine) {
 TEST(PrimaryMeasures, QualityColumnsAreThoseOfTheCatalogThatDescribeTheMeasuring) {
   for (const char* q : {"duration_sec", "frames_analysed", "frames_valid", "valid_share", "mean_confidence",
                         "analysed_fps", "low_fps_flag", "synchrony_p", "synchrony_head_motion_p", "n_frames",
-                        "analysis_options_hash"})
+                        "analysis_options_hash", "frames_listening", "frames_speaking"})
     EXPECT_TRUE(is_quality_column(q)) << q;
   for (const char* m : {"share_happy", "mean_p_neutral", "smile_baseline", "synchrony_smile", "expressivity",
                         "duchenne_smile_share", "gaze_averted_share", "synchrony_head_motion",
-                        "synchrony_head_motion_lag_sec", "au12_r_mean"})
+                        "synchrony_head_motion_lag_sec", "au12_r_mean", "speaking_share", "turns_per_min",
+                        "share_surprised_listening", "expressivity_speaking"})
     EXPECT_FALSE(is_quality_column(m)) << m;
   const auto analysable = analysable_measures();
-  EXPECT_EQ(analysable.size(), measures::measure_catalog().size() - 9);  // 56 columns, 9 of them quality
+  EXPECT_EQ(measures::measure_catalog().size(), 109u);
+  EXPECT_EQ(analysable.size(), measures::measure_catalog().size() - 11);  // 109 columns, 11 of them quality
   EXPECT_EQ(std::count(analysable.begin(), analysable.end(), "synchrony_p"), 0);
 }
