@@ -9,6 +9,8 @@
 
 #include "faces/action_units.hpp"
 
+#include "util/number_text.hpp"
+
 namespace psyface::analysis {
 namespace {
 
@@ -54,16 +56,6 @@ std::vector<float> running_median(const std::vector<float>& values, const std::v
     out[i] = m;
   }
   return out;
-}
-
-void append_number(std::string& s, double v, int decimals) {
-  if (!std::isfinite(v)) {
-    s += "NA";
-    return;
-  }
-  char buf[48];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  s.append(buf, r.ptr);
 }
 
 }  // namespace
@@ -165,13 +157,13 @@ void FaceSessionColumns::append_row(size_t k, std::string& out) const {
   std::array<float, kActionUnitCount> intensity;
   for (int a = 0; a < kActionUnitCount; ++a) intensity[a] = faces::au_intensity(scales[a], r.au_feature[a], base[a]);
   for (int a = 0; a < kActionUnitCount; ++a) {
-    append_number(out, intensity[a], 2);
+    util::append_fixed_or_na(out, intensity[a], 2);
     out += ',';
   }
   for (int a = 0; a < kActionUnitCount; ++a) out += intensity[a] >= options_.presence_threshold ? "1," : "0,";
-  append_number(out, r.head_speed_deg_s, 2);
+  util::append_fixed_or_na(out, r.head_speed_deg_s, 2);
   out += ',';
-  append_number(out, r.face_speed_iod_s, 3);
+  util::append_fixed_or_na(out, r.face_speed_iod_s, 3);
 }
 
 }  // namespace psyface::analysis

@@ -5,20 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "util/number_text.hpp"
+
 namespace psyface::analysis {
-namespace {
-
-void append_fixed(std::string& s, double v, int decimals) {
-  if (!std::isfinite(v)) {
-    s += "NA";
-    return;
-  }
-  char buf[48];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  s.append(buf, r.ptr);
-}
-
-}  // namespace
 
 const std::vector<std::string>& speaking_column_names() {
   static const std::vector<std::string> names = {"voice_prob", "talk_state", "speaking", "speech_activity"};
@@ -67,7 +56,7 @@ std::string SpeakingColumns::values(int64_t frame_index, int track_id) const {
   const auto fp = frame_pos_.find(frame_index);
   if (fp == frame_pos_.end()) return "NA,NA,NA,NA";
   const size_t i = fp->second;
-  append_fixed(s, result_.voice_prob[i], 4);
+  util::append_fixed_or_na(s, result_.voice_prob[i], 4);
   s += ',';
   s += audio::talk_state_name(result_.state[i]);
   const auto sp = series_pos_.find(track_id);
@@ -78,7 +67,7 @@ std::string SpeakingColumns::values(int64_t frame_index, int track_id) const {
   const size_t k = static_cast<size_t>(it - frames.begin());
   const auto& face = result_.faces[sp->second];
   s += face.speaking[k] < 0 ? ",NA," : face.speaking[k] ? ",1," : ",0,";
-  append_fixed(s, face.speech_activity[k], 3);
+  util::append_fixed_or_na(s, face.speech_activity[k], 3);
   return s;
 }
 

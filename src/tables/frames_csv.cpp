@@ -6,18 +6,12 @@
 
 #include "psyface/error.hpp"
 
+#include "util/number_text.hpp"
+
 namespace psyface::tables {
 namespace {
 
-void append(std::string& s, double v, int decimals) {
-  if (!std::isfinite(v)) {
-    s += "NA";
-    return;
-  }
-  char buf[48];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  s.append(buf, r.ptr);
-}
+void append(std::string& s, double v, int decimals) { util::append_fixed_or_na(s, v, decimals); }
 
 void append_int(std::string& s, int64_t v) {
   char buf[24];
