@@ -291,8 +291,9 @@ AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::file
   if (vad && !summary.cancelled) {
     const auto t0 = Clock::now();
     const double end = options.read.end_sec > 0 ? options.read.end_sec : 0;
-    summary.voice = audio::analyze_voice(video, *vad, {audio::kVadSampleRateHz, options.read.start_sec, end});
-    summary.times.audio_ms = ms_since(t0);
+    summary.voice = options.voice ? *options.voice
+                                  : audio::analyze_voice(video, *vad, {audio::kVadSampleRateHz, options.read.start_sec, end});
+    summary.times.audio_ms = options.voice ? options.voice->decode_ms + options.voice->vad_ms : ms_since(t0);
     const auto& m = vad->manifest();
     summary.models.push_back({m.name, m.sha256, m.source_package + "@" + m.source_version});
   } else {

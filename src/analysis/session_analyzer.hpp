@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct AnalyzeOptions {
   PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
   enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is
   bool audio = true;                // decode the audio track and run voice activity after the frames (--no-audio)
+  std::shared_ptr<const audio::VoiceTrack> voice;  // already computed for this video and time range (two
+                                                   // cameras): used instead of decoding the audio again
 };
 
 struct StageTimes {

@@ -30,14 +30,15 @@ void SpeakingColumns::add_frame(const std::vector<FaceObservation>& rows) {
   }
 }
 
-void SpeakingColumns::finish(const audio::VoiceTrack& voice, const audio::SpeakerOptions& options) {
+void SpeakingColumns::finish(const audio::VoiceTrack& voice, const audio::SpeakerOptions& options,
+                             const audio::OtherTrack& other) {
   std::vector<audio::MouthSeries> faces;
   for (auto& [id, s] : series_) {
     series_pos_[id] = faces.size();
     faces.push_back(std::move(s));
   }
   series_.clear();
-  result_ = audio::attribute_speakers(voice, t_sec_, faces, options);
+  result_ = audio::attribute_speakers(voice, t_sec_, faces, options, other);
   // Keep, per face, only what values() needs: a map from frame position to the entry.
   for (size_t k = 0; k < frame_index_.size(); ++k) frame_pos_[frame_index_[k]] = k;
   face_frames_.resize(faces.size());
@@ -71,11 +72,12 @@ std::string SpeakingColumns::values(int64_t frame_index, int track_id) const {
   return s;
 }
 
-nlohmann::json audio_json(const audio::VoiceTrack& v, const SpeakingColumns::Counts& c) {
+nlohmann::json audio_json(const audio::VoiceTrack& v, const SpeakingColumns::Counts& c, const audio::LevelEvidence* level) {
   const auto& a = v.audio;
   int64_t voiced_chunks = 0;
   for (float p : v.speech_prob) voiced_chunks += p >= 0.5f;
-  return {{"present", v.present},
+  const auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  nlohmann::json j = {{"present", v.present},
           {"note", v.note},
           {"codec", a.codec},
           {"source_rate_hz", a.source_rate_hz},
@@ -92,6 +94,17 @@ nlohmann::json audio_json(const audio::VoiceTrack& v, const SpeakingColumns::Cou
           {"frames_unseen", c.unseen},
           {"decode_ms", v.decode_ms},
           {"vad_ms", v.vad_ms}};
+  if (level)
+    j["level_difference"] = {{"used", level->used},
+                             {"note", level->note},
+                             {"separation_db", number(level->separation_db)},
+                             {"threshold_db", number(level->threshold_db)},
+                             {"sign", level->sign},
+                             {"mouth_gap", number(level->mouth_gap)},
+                             {"frames_this_side", level->frames_own},
+                             {"frames_other_side", level->frames_other},
+                             {"frames_unclear", level->frames_unclear}};
+  return j;
 }
 
 }  // namespace psyface::analysis

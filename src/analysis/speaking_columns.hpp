@@ -24,8 +24,9 @@ class SpeakingColumns {
   // requires: rows of one analysed frame, frames in time order (AnalyzeCallbacks::on_frame).
   void add_frame(const std::vector<FaceObservation>& rows);
 
-  // requires: every frame added. ensures: attribution done; counts() filled.
-  void finish(const audio::VoiceTrack& voice, const audio::SpeakerOptions& options);
+  // requires: every frame added. ensures: attribution done; counts() and level() filled. `other`: the
+  // other camera's track in a two-camera session (its level difference is evidence of who speaks).
+  void finish(const audio::VoiceTrack& voice, const audio::SpeakerOptions& options, const audio::OtherTrack& other = {});
 
   // requires: finish() called. ensures: "voice_prob,talk_state,speaking,speech_activity" values (no
   // leading comma) for the row of track_id (-1: the frame has no face) in the frame with this frame index.
@@ -35,6 +36,7 @@ class SpeakingColumns {
     int64_t frames = 0, voiced = 0, one = 0, both = 0, unseen = 0;
   };
   const Counts& counts() const { return counts_; }
+  const audio::LevelEvidence& level() const { return result_.level; }
 
  private:
   std::vector<int64_t> frame_index_;
@@ -49,6 +51,8 @@ class SpeakingColumns {
 
 // The sidecar's "audio" object: whether there was audio (and why not), its stream, the chunks and
 // voiced share, the attribution counts and the time spent (docs/output-format.md).
-nlohmann::json audio_json(const audio::VoiceTrack& voice, const SpeakingColumns::Counts& counts);
+// With two cameras (level given) also the "level_difference" object.
+nlohmann::json audio_json(const audio::VoiceTrack& voice, const SpeakingColumns::Counts& counts,
+                          const audio::LevelEvidence* level = nullptr);
 
 }  // namespace psyface::analysis

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace psyface::audio {
 namespace {
@@ -102,7 +103,122 @@ SpeakerResult without_audio(size_t frames, const std::vector<MouthSeries>& faces
   return r;
 }
 
+// Mean power (linear) of a track's chunks that overlap [t0, t1] on its own clock; NaN outside the track or
+// when every chunk is digital silence.
+double window_power(const VoiceTrack& v, double t0, double t1) {
+  if (!v.present || v.level_dbfs.empty()) return std::nan("");
+  const double n = double(v.level_dbfs.size());
+  const double k0 = std::max(0.0, std::floor((t0 - v.first_chunk_sec) / v.chunk_sec));
+  const double k1 = std::min(n - 1, std::floor((t1 - v.first_chunk_sec) / v.chunk_sec));
+  if (k1 < k0) return std::nan("");
+  double sum = 0;
+  bool sound = false;
+  for (auto k = static_cast<size_t>(k0); k <= static_cast<size_t>(k1); ++k) {
+    sum += std::pow(10.0, v.level_dbfs[k] / 10.0);
+    sound = sound || v.level_dbfs[k] > -100.0f;
+  }
+  return sound ? sum / (k1 - k0 + 1) : std::nan("");
+}
+
+enum class Side : int8_t { Unclear, Own, Other };
+
+std::string format_db(double x) {
+  std::ostringstream o;
+  o.precision(3);
+  o << x;
+  return o.str();
+}
+
+// The two sides of the level difference over the voiced frames (Otsu's split of the 1-D values), the
+// mouths' confirmation of which side is this camera's, and the side of every frame.
+std::vector<Side> level_sides(const VoiceTrack& voice, const OtherTrack& other, const std::vector<double>& t,
+                              const std::vector<uint8_t>& voiced, const std::vector<float>& best,
+                              const SpeakerOptions& o, LevelEvidence& ev) {
+  std::vector<Side> side(t.size(), Side::Unclear);
+  if (!other.voice) {
+    ev.note = "single camera";
+    return side;
+  }
+  if (!other.voice->present) {
+    ev.note = "the other camera has no audio (" + other.voice->note + ")";
+    return side;
+  }
+  std::vector<double> delta(t.size(), std::nan(""));
+  std::vector<std::pair<double, size_t>> v;  // (difference, frame) over voiced frames
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!voiced[i]) continue;
+    delta[i] = level_difference_db(voice, other, t[i], o.level_window_sec);
+    if (std::isfinite(delta[i])) v.emplace_back(delta[i], i);
+  }
+  if (v.size() < 20) {
+    ev.note = "fewer than 20 voiced frames with both tracks' levels";
+    return side;
+  }
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  double total = 0;
+  for (const auto& x : v) total += x.first;
+  double low_sum = 0, best_between = -1;
+  size_t split = 1;
+  for (size_t k = 1; k < n; ++k) {  // low side = v[0, k)
+    low_sum += v[k - 1].first;
+    const double m0 = low_sum / double(k), m1 = (total - low_sum) / double(n - k);
+    const double between = double(k) * double(n - k) * (m1 - m0) * (m1 - m0);
+    if (between > best_between) best_between = between, split = k;
+  }
+  // Each side's centre is its median (frames that straddle a turn change or hold overlapping speech lie in
+  // between and must not pull it); the threshold is halfway between the centres.
+  const auto median = [&](size_t b, size_t e) { return (v[b + (e - b - 1) / 2].first + v[b + (e - b) / 2].first) / 2; };
+  const double m0 = median(0, split), m1 = median(split, n);
+  double a0 = 0, a1 = 0;
+  int64_t c0 = 0, c1 = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const float a = best[v[k].second];
+    if (a >= 0) (k < split ? a0 : a1) += a, ++(k < split ? c0 : c1);
+  }
+  ev.threshold_db = (m0 + m1) / 2;
+  ev.separation_db = m1 - m0;
+  const double share = double(std::min(split, n - split)) / double(n);
+  if (ev.separation_db < o.level_min_separation_db) {
+    ev.note = "the tracks' levels show no two sides (separation " + format_db(ev.separation_db) + " dB < " +
+              format_db(o.level_min_separation_db) + " dB)";
+    return side;
+  }
+  if (share < o.level_min_side_share) {
+    ev.note = "one side holds only " + format_db(100 * share) + " % of the voiced frames";
+    return side;
+  }
+  if (c0 == 0 || c1 == 0) {
+    ev.note = "no measured mouth on one side";
+    return side;
+  }
+  ev.mouth_gap = a1 / double(c1) - a0 / double(c0);
+  if (std::fabs(ev.mouth_gap) < o.level_min_mouth_gap) {
+    ev.note = "the mouths do not tell the two sides apart (activity gap " + format_db(ev.mouth_gap) + " < " +
+              format_db(o.level_min_mouth_gap) + ")";
+    return side;
+  }
+  ev.used = true;
+  ev.sign = ev.mouth_gap > 0 ? 1 : -1;
+  const double margin = o.level_margin * ev.separation_db;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!voiced[i]) continue;
+    const double z = ev.sign * (delta[i] - ev.threshold_db);
+    side[i] = !std::isfinite(z) ? Side::Unclear : z > margin ? Side::Own : z < -margin ? Side::Other : Side::Unclear;
+    ++(side[i] == Side::Own ? ev.frames_own : side[i] == Side::Other ? ev.frames_other : ev.frames_unclear);
+  }
+  return side;
+}
+
 }  // namespace
+
+double level_difference_db(const VoiceTrack& own, const OtherTrack& other, double t, double window_sec) {
+  if (!other.voice) return std::nan("");
+  const double h = window_sec / 2;
+  const double p_own = window_power(own, t - h, t + h);
+  const double p_other = window_power(*other.voice, t + other.shift_sec - h, t + other.shift_sec + h);
+  return 10 * std::log10(p_own / p_other);  // NaN when either is NaN
+}
 
 const char* talk_state_name(TalkState s) {
   switch (s) {
@@ -142,7 +258,8 @@ void smooth_runs(std::vector<int8_t>& on, const std::vector<double>& t, double m
 }
 
 SpeakerResult attribute_speakers(const VoiceTrack& voice, const std::vector<double>& t,
-                                 const std::vector<MouthSeries>& faces, const SpeakerOptions& o) {
+                                 const std::vector<MouthSeries>& faces, const SpeakerOptions& o,
+                                 const OtherTrack& other) {
   const size_t n = t.size();
   if (!voice.present) return without_audio(n, faces);
   SpeakerResult r;
@@ -156,7 +273,7 @@ SpeakerResult attribute_speakers(const VoiceTrack& voice, const std::vector<doub
   }
   // Activity of every face at every frame it is seen in; the best per frame.
   const ActivityScorer scorer(voice, t, o);
-  std::vector<float> best(n, 0.0f);
+  std::vector<float> best(n, -1.0f);  // -1: no face with a measured activity
   for (const auto& f : faces) {
     std::vector<float> mouth(n, kNaN);
     for (size_t k = 0; k < f.frame.size(); ++k) mouth[static_cast<size_t>(f.frame[k])] = f.mouth_open[k];
@@ -168,6 +285,8 @@ SpeakerResult attribute_speakers(const VoiceTrack& voice, const std::vector<doub
     }
     r.faces.push_back(std::move(s));
   }
+  // Two cameras: which side the voice comes from, by the level difference between the tracks.
+  const std::vector<Side> side = level_sides(voice, other, t, r.voiced, best, o, r.level);
   // Who speaks, per frame, then smoothed to turns on each face's own frames.
   std::vector<int> speakers(n, 0);
   for (size_t f = 0; f < faces.size(); ++f) {
@@ -177,9 +296,12 @@ SpeakerResult attribute_speakers(const VoiceTrack& voice, const std::vector<doub
     for (size_t k = 0; k < faces[f].frame.size(); ++k) {
       const size_t i = static_cast<size_t>(faces[f].frame[k]);
       const float a = s.speech_activity[k];
-      s.speaking[k] = r.voiced[i] && std::isfinite(a) && a >= o.min_activity && a >= o.both_ratio * best[i];
+      const bool candidate = r.voiced[i] && std::isfinite(a) && a >= o.both_ratio * best[i];
+      s.speaking[k] = side[i] == Side::Other ? false
+                      : side[i] == Side::Own ? candidate && (a >= o.min_activity || (a == best[i] && a >= o.level_min_activity))
+                                             : candidate && a >= o.min_activity;
       ft.push_back(t[i]);
-      allowed.push_back(r.voiced[i]);
+      allowed.push_back(r.voiced[i] && side[i] != Side::Other);
     }
     smooth_runs(s.speaking, ft, o.min_turn_sec, allowed);
     for (size_t k = 0; k < faces[f].frame.size(); ++k) speakers[static_cast<size_t>(faces[f].frame[k])] += s.speaking[k];

@@ -181,8 +181,10 @@ struct VideoRun {
 
 // Analyses one video into out/<stem>.frames.csv (+ person_id, role) and out/<stem>.analysis.json;
 // with `reference`, the patient is also checked against (or stored as) the study's reference.
+// `other`: two cameras, the other camera's audio track (its level against this one's is evidence of who speaks).
 VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem, const std::filesystem::path& models_dir,
-                     analysis::AnalyzeOptions a, const std::filesystem::path& out, const ReferenceCheck* reference) {
+                     analysis::AnalyzeOptions a, const std::filesystem::path& out, const ReferenceCheck* reference,
+                     const audio::OtherTrack& other = {}) {
   if (!std::filesystem::exists(video)) throw Error(ErrorCode::Input, "video not found: " + video.string());
   const video::VideoInfo info = video::probe(video);  // throws Error(Input) naming the file for a non-video
   const std::string started = analysis::now_iso8601();
@@ -226,7 +228,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   run.ok = !summary.cancelled;
   run.csv = run.ok ? out / (stem + ".frames.csv") : partial_csv;
   analysis::RowLabeler labeler(summary.persons);
-  if (run.ok) speaking.finish(summary.voice, {});
+  if (run.ok) speaking.finish(summary.voice, {}, other);
   if (run.ok) {
     session_columns.finish(summary.persons);
     size_t face_row = 0;
@@ -255,7 +257,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
     sidecar["camera"] = {{"side", a.camera == analysis::AnalyzeOptions::Camera::A ? "A" : "B"},
                          {"start_sec", a.read.start_sec},
                          {"end_sec", a.read.end_sec}};
-  sidecar["audio"] = analysis::audio_json(summary.voice, speaking.counts());
+  sidecar["audio"] = analysis::audio_json(summary.voice, speaking.counts(), other.voice ? &speaking.level() : nullptr);
   if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
   util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
 
@@ -287,6 +289,16 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
               << " frames (one speaker " << speaking.counts().one << ", both " << speaking.counts().both
               << ", unseen " << speaking.counts().unseen << "); audio and VAD " << summary.times.audio_ms / 1000
               << " s\n";
+  if (run.ok && summary.voice.present && other.voice) {
+    const auto& l = speaking.level();
+    if (l.used)
+      std::cerr << "psyface: level difference between the cameras' tracks used: the sides are " << l.separation_db
+                << " dB apart; voice from this camera's side in " << l.frames_own << " frames, from the other's in "
+                << l.frames_other << ", unclear in " << l.frames_unclear << "\n";
+    else
+      std::cerr << "psyface: note: level difference between the cameras' tracks not used for "
+                << video.filename().string() << ": " << l.note << "; speaking follows the mouths alone\n";
+  }
   std::cerr << "psyface: wrote " << run.csv.string() << " and " << run.sidecar.string() << "\n";
   print_track_means(means, summary.frames_analysed, summary.persons);
   if (!run.ok) {
@@ -327,13 +339,25 @@ void run_analyze() {
     if (plan.b_renamed)
       std::cerr << "psyface: both videos are named " << plan.a.stem << ".*: the therapist video's files are "
                 << plan.b.stem << ".frames.csv and " << plan.b.stem << ".analysis.json\n";
+    // Each camera's speaking uses both audio tracks (docs/speaking.md, "Level difference between two
+    // cameras"), so the therapist camera's track is read first; its analysis reuses it.
+    std::shared_ptr<const audio::VoiceTrack> voice_b;
+    if (a.audio) {
+      auto vad = audio::SileroVad::load(models_dir);
+      const double end = plan.b.read.end_sec > 0 ? plan.b.read.end_sec : 0;
+      voice_b = std::make_shared<const audio::VoiceTrack>(audio::analyze_voice(
+          g_opts.therapist_video, vad, {audio::kVadSampleRateHz, plan.b.read.start_sec, end}));
+    }
     a.camera = analysis::AnalyzeOptions::Camera::A;
     a.read = plan.a.read;
-    const VideoRun pa = analyze_one(g_opts.patient_video, plan.a.stem, models_dir, a, out, check);  // the patient's camera
+    const VideoRun pa = analyze_one(g_opts.patient_video, plan.a.stem, models_dir, a, out, check,  // the patient's camera
+                                    {voice_b.get(), -g_opts.offset_sec});
     if (!pa.ok) return;
     a.camera = analysis::AnalyzeOptions::Camera::B;
     a.read = plan.b.read;  // the same moments, on B's clock
-    const VideoRun tb = analyze_one(g_opts.therapist_video, plan.b.stem, models_dir, a, out, nullptr);
+    a.voice = voice_b;
+    const VideoRun tb = analyze_one(g_opts.therapist_video, plan.b.stem, models_dir, a, out, nullptr,
+                                    {a.audio ? &pa.summary.voice : nullptr, g_opts.offset_sec});
     if (!tb.ok) return;
     const auto dyad = out / (plan.dyad_stem + ".frames.csv");
     const auto m = analysis::merge_two_cameras({pa.csv, {}, "unknown"}, {tb.csv, {}, "unknown"}, dyad,

@@ -169,5 +169,124 @@ TEST(SpeakerTurns, SmoothRunsRemovesShortTurnsAndFillsShortInterruptions) {
   EXPECT_EQ(on2[4], 0);
 }
 
+// Two cameras (docs/speaking.md, "Level difference between two cameras"): this camera films face A, whose
+// microphone hears A at full level and B 12 dB lower; the other camera's hears B at full level and A 12 dB
+// lower. A's mouth keeps moving while A listens (chewing, 1.1 Hz), as much as when A talks. Levels per 32 ms
+// chunk; the script as above (3 = both talk).
+struct TwoCameraSession {
+  VoiceTrack own, other;
+  std::vector<double> t;
+  std::vector<MouthSeries> faces;  // face A only
+};
+
+double power_db(double a_db, double b_db) { return 10 * std::log10(std::pow(10.0, a_db / 10) + std::pow(10.0, b_db / 10)); }
+
+TwoCameraSession make_two_camera_session(double fps, double other_gain_db = -12) {
+  constexpr double duration = 15.0;
+  TwoCameraSession s;
+  for (VoiceTrack* v : {&s.own, &s.other}) {
+    v->present = true;
+    const bool own = v == &s.own;
+    for (double t = 0; t < duration; t += v->chunk_sec) {
+      const int who = script(t + v->chunk_sec / 2);
+      const double a = (who == 1 || who == 3) ? -40 + 25 * syllables(t) : -200;        // A's voice at its mouth
+      const double b = (who == 2 || who == 3) ? -40 + 25 * syllables(t + 0.37) : -200;  // B's
+      v->speech_prob.push_back(who ? 0.95f : 0.02f);
+      const double level = own ? power_db(a, b + other_gain_db) : power_db(b, a + other_gain_db);
+      v->level_dbfs.push_back(who ? static_cast<float>(level) : -90.0f);
+    }
+  }
+  s.faces = {{0, {}, {}}};
+  for (int64_t i = 0; double(i) / fps < duration; ++i) {
+    const double t = double(i) / fps;
+    s.t.push_back(t);
+    const int who = script(t);
+    s.faces[0].frame.push_back(i);
+    s.faces[0].mouth_open.push_back(static_cast<float>(
+        who == 1 || who == 3 ? 0.02 + 0.25 * syllables(t + 0.08) : 0.02 + 0.25 * (0.5 + 0.5 * std::sin(2 * M_PI * 1.1 * t))));
+  }
+  return s;
+}
+
+// Share of A's frames right (A speaks in script 1 and 3), leaving out 0.5 s around each change.
+double share_right_a(const TwoCameraSession& s, const SpeakerResult& r) {
+  int right = 0, counted = 0;
+  for (size_t i = 0; i < s.t.size(); ++i) {
+    bool near_change = false;
+    for (double d = -0.5; d <= 0.5; d += 0.01) near_change |= script(std::max(0.0, s.t[i] + d)) != script(s.t[i]);
+    if (near_change) continue;
+    ++counted;
+    right += r.faces[0].speaking[i] == (script(s.t[i]) == 1 || script(s.t[i]) == 3);
+  }
+  return double(right) / counted;
+}
+
+TEST(SpeakerTurns, LevelDifferenceBetweenTwoCamerasTracksKeepsAMovingListenerSilent) {
+  const TwoCameraSession s = make_two_camera_session(10);
+  // The mouth alone: A chews while B talks (3.5 s + 2 s), and counts as speaking then.
+  const SpeakerResult mouth_only = attribute_speakers(s.own, s.t, s.faces, {});
+  int chewing_speaks = 0, b_only = 0;
+  for (size_t i = 0; i < s.t.size(); ++i)
+    if (script(s.t[i]) == 2 && script(s.t[i] - 0.5) == 2 && script(s.t[i] + 0.5) == 2)
+      ++b_only, chewing_speaks += mouth_only.faces[0].speaking[i] == 1;
+  EXPECT_GT(chewing_speaks, 0.8 * b_only);
+  EXPECT_FALSE(mouth_only.level.used);
+  EXPECT_EQ(mouth_only.level.note, "single camera");
+
+  const SpeakerResult r = attribute_speakers(s.own, s.t, s.faces, {}, {&s.other, 0.0});
+  ASSERT_TRUE(r.level.used) << r.level.note;
+  EXPECT_EQ(r.level.sign, 1);
+  // A alone: 12 dB louder here (the other microphone hears A 12 dB lower); B alone: 12 dB quieter. The
+  // medians are these.
+  EXPECT_NEAR(r.level.separation_db, 24.0, 0.01);
+  EXPECT_NEAR(r.level.threshold_db, 0.0, 0.01);
+  EXPECT_GT(r.level.frames_other, 0);
+  EXPECT_GE(share_right_a(s, r), 0.95);
+  EXPECT_EQ(r.faces[0].speaking[60], 0);  // 6.0 s: B talks, A chews
+  EXPECT_EQ(r.state[60], TalkState::Unseen);
+  EXPECT_EQ(r.faces[0].speaking[110], 1);  // 11.0 s: both talk; the level is unclear, A's mouth follows
+  EXPECT_EQ(r.faces[0].speaking[20], 1);   // 2.0 s: A alone
+}
+
+TEST(SpeakerTurns, LevelDifferenceWorksWhenEachMicrophoneIsNearerTheOtherPerson) {
+  // A camera filming the patient often stands beside the therapist: its microphone hears the other person
+  // 12 dB louder. The mouths tell which side is which (sign −1), and the result is the same.
+  const TwoCameraSession s = make_two_camera_session(10, +12);
+  const SpeakerResult r = attribute_speakers(s.own, s.t, s.faces, {}, {&s.other, 0.0});
+  ASSERT_TRUE(r.level.used) << r.level.note;
+  EXPECT_EQ(r.level.sign, -1);
+  EXPECT_NEAR(r.level.separation_db, 24.0, 0.01);
+  EXPECT_LT(r.level.mouth_gap, -0.15);
+  EXPECT_GE(share_right_a(s, r), 0.95);
+}
+
+TEST(SpeakerTurns, LevelDifferenceIsLeftOutWhenTheTracksDoNotDiffer) {
+  const TwoCameraSession s = make_two_camera_session(10, 0);  // both microphones hear both equally
+  const SpeakerResult r = attribute_speakers(s.own, s.t, s.faces, {}, {&s.other, 0.0});
+  EXPECT_FALSE(r.level.used);
+  EXPECT_NE(r.level.note.find("no two sides"), std::string::npos) << r.level.note;
+  const SpeakerResult mouth_only = attribute_speakers(s.own, s.t, s.faces, {});
+  EXPECT_EQ(r.faces[0].speaking, mouth_only.faces[0].speaking);
+  VoiceTrack silent_other;
+  silent_other.note = "no audio stream";
+  const SpeakerResult r2 = attribute_speakers(s.own, s.t, s.faces, {}, {&silent_other, 0.0});
+  EXPECT_FALSE(r2.level.used);
+  EXPECT_EQ(r2.level.note, "the other camera has no audio (no audio stream)");
+}
+
+TEST(SpeakerTurns, LevelDifferenceFollowsTheOffsetBetweenTheCameras) {
+  // The other camera started 1.6 s (50 chunks) later: its clock reads this one's minus 1.6 s, and its
+  // track holds nothing of the first 1.6 s.
+  TwoCameraSession s = make_two_camera_session(10);
+  for (auto* v : {&s.other.speech_prob, &s.other.level_dbfs}) v->erase(v->begin(), v->begin() + 50);
+  const OtherTrack other{&s.other, -1.6};
+  EXPECT_NEAR(level_difference_db(s.own, other, 2.5, 0.5), 12.0, 1e-3);   // A talks
+  EXPECT_NEAR(level_difference_db(s.own, other, 6.0, 0.5), -12.0, 1e-3);  // B talks
+  EXPECT_TRUE(std::isnan(level_difference_db(s.own, other, 1.0, 0.5)));  // before the other camera started
+  const SpeakerResult r = attribute_speakers(s.own, s.t, s.faces, {}, other);
+  ASSERT_TRUE(r.level.used) << r.level.note;
+  EXPECT_GE(share_right_a(s, r), 0.95);
+}
+
 }  // namespace
 }  // namespace psyface::audio

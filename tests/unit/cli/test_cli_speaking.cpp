@@ -169,6 +169,62 @@ TEST(CliSpeaking, TwoCamerasEachListensWhileTheOtherCameraShowsSpeech) {
   fs::remove_all(dir);
 }
 
+// Two cameras with their own microphones (docs/speaking.md, "Level difference between two cameras"): each
+// camera's track hears its own person 12 dB louder than the other, and the listener's mouth moves for 1.5 s
+// of each turn (speaking_session.hpp, compose_two_camera_session). Per camera, `speaking` must be right for >= 90 % of
+// frames away from turn changes; the mouth alone would call the moving listener a speaker.
+// One camera's table against the script: frames away from turn changes where `speaking` is right, and
+// frames where the other person talks in which this one is silent.
+struct CameraScore {
+  int counted = 0, right = 0, listening = 0, listening_silent = 0;
+};
+
+CameraScore score_camera(const fs::path& csv_path, int who) {
+  tables::CsvReader csv(csv_path);
+  const size_t t = csv.column("timestamp"), sp = csv.column("speaking");
+  CameraScore c;
+  while (csv.next()) {
+    const double ts = csv.number(t);
+    if (near_change(ts, 0.5) || csv.fields()[sp] == "NA") continue;
+    const int truth = test::who_talks(ts);
+    ++c.counted;
+    c.right += csv.fields()[sp] == (truth == who ? "1" : "0");
+    if (truth != 0 && truth != who) ++c.listening, c.listening_silent += csv.fields()[sp] == "0";
+  }
+  return c;
+}
+
+TEST(CliSpeaking, TwoCamerasLevelDifferenceKeepsTheMovingListenerSilent) {
+  if (!have_inputs()) GTEST_SKIP() << "needs ../shared, ffmpeg and the models";
+  const auto dir = test::temp_dir("speaking_two_microphones");
+  ASSERT_TRUE(test::compose_two_camera_session(dir)) << "ffmpeg could not compose the cameras";
+  const auto r = test::run("analyze --patient-video " + (dir / "A.mp4").string() + " --therapist-video " +
+                           (dir / "B.mp4").string() + " --fps 10 --out " + (dir / "out").string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("level difference between the cameras' tracks used"), std::string::npos) << r.err;
+  for (const auto& [name, who] : {std::pair<std::string, int>{"A", 1}, {"B", 2}}) {
+    // The same camera analysed on its own: the mouth alone decides.
+    const auto single = test::run("analyze " + (dir / (name + ".mp4")).string() + " --fps 10 --out " +
+                                  (dir / "single").string() + " --quiet");
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    const CameraScore two = score_camera(dir / "out" / (name + ".frames.csv"), who),
+                      one = score_camera(dir / "single" / (name + ".frames.csv"), who);
+    std::printf("two microphones: camera %s speaking right in %d of %d frames (%.1f %%), silent in %d of %d frames "
+                "where the other talks; the mouth alone: right in %d (%.1f %%), silent in %d\n",
+                name.c_str(), two.right, two.counted, 100.0 * two.right / two.counted, two.listening_silent,
+                two.listening, one.right, 100.0 * one.right / one.counted, one.listening_silent);
+    EXPECT_GE(two.right, 0.9 * two.counted) << name;
+    EXPECT_GE(two.listening_silent, 0.9 * two.listening) << name;
+    EXPECT_LE(one.listening_silent, 0.8 * one.listening) << name << ": the listener's mouth should move";
+    const auto level = nlohmann::json::parse(util::read_file(dir / "out" / (name + ".analysis.json")))["audio"]["level_difference"];
+    std::printf("two microphones: camera %s level difference %s\n", name.c_str(), level.dump().c_str());
+    EXPECT_TRUE(level["used"].get<bool>()) << name;
+    EXPECT_EQ(level["sign"], 1) << name;
+    EXPECT_NEAR(level["separation_db"].get<double>(), 24.0, 4.0) << name;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(CliSpeaking, WithoutAudioTheColumnsAreNAWithANote) {
   if (!have_inputs()) GTEST_SKIP() << "needs ../shared, ffmpeg and the models";
   const auto dir = test::temp_dir("speaking_none");
