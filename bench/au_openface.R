@@ -4,7 +4,8 @@
 # (OpenFace counts from 1, psyface from 0), OpenFace rows with success = 1. Prints markdown tables:
 # Pearson r per action unit per clip and over all frames of all clips (pooled), for the session-normalised
 # AUxx_r and the raw AUxx_r_raw; gaze angles: mean absolute difference in degrees on frames with
-# |yaw| < 20°; head pose: mean absolute difference of yaw, pitch and roll.
+# |yaw| < 20°; head pose: mean absolute difference of yaw, pitch and roll; then each tool against itself
+# on the composed clips and their sources (AU reliability, the bound it sets, gaze and pose).
 args <- commandArgs(trailingOnly = TRUE)
 dir <- if (length(args)) args[1] else "bench/out/au"
 pf_files <- list.files(file.path(dir, "psyface"), pattern = "\\.frames\\.csv$")
@@ -67,4 +68,70 @@ for (clip in c(names(joined), "pooled")) {
     line <- paste0(line, " | — | — | — | — | — |")
   }
   cat(line, "\n")
+}
+
+# Each tool against itself. A composed clip shows the same face and expression as its source (mirrored,
+# turned, half size), so a tool's values on the two should agree frame by frame: the Pearson r between them
+# is a transform-retest reliability. Classical test theory bounds the correlation of two measures by the
+# square root of the product of their reliabilities, so sqrt(OpenFace's) bounds what any method can reach
+# against OpenFace on such frames (an optimistic bound: a new clip would add more noise than a transform).
+pyfeat <- "pyfeat_WolfgangLanger_Pexels"
+pairs <- list(c(pyfeat, "pyfeat_mirrored"), c(pyfeat, "pyfeat_tilted"), c("fer_woman2", "fer_woman2_small_tilted"))
+pairs <- Filter(function(p) all(p %in% names(joined)), pairs)
+if (length(pairs)) {
+  pair_rows <- lapply(pairs, function(p) {
+    m <- merge(all[all$clip == p[1], ], all[all$clip == p[2], ], by = "frame", suffixes = c(".a", ".b"))
+    m$pair <- paste(p, collapse = " / ")
+    m
+  })
+  pp <- do.call(rbind, pair_rows)
+  rel <- function(d, col) sapply(aus, function(a) {
+    x <- d[[paste0(a, col, ".a")]]
+    y <- d[[paste0(a, col, ".b")]]
+    if (sd(x) == 0 || sd(y) == 0) NA else cor(x, y)
+  })
+  cat("\n| source / composed | frames | tool |", paste(aus, collapse = " | "), "|\n")
+  cat("|---|---|---|", paste(rep("---", length(aus)), collapse = "|"), "|\n")
+  for (k in seq_len(length(pair_rows) + 1)) {
+    d <- if (k <= length(pair_rows)) pair_rows[[k]] else pp
+    name <- if (k <= length(pair_rows)) d$pair[1] else "**pooled**"
+    cat("|", name, "|", nrow(d), "| OpenFace |", paste(fmt(rel(d, "_r.of")), collapse = " | "), "|\n")
+    cat("|", name, "|", nrow(d), "| psyface |", paste(fmt(rel(d, "_r")), collapse = " | "), "|\n")
+  }
+  rel_of <- rel(pp, "_r.of")
+  rel_pf <- rel(pp, "_r")
+  cat("| bound: sqrt(OpenFace's) |", nrow(pp), "| any method |", paste(fmt(sqrt(pmax(rel_of, 0))), collapse = " | "), "|\n")
+  cat("| bound: sqrt(OpenFace's × psyface's) |", nrow(pp), "| psyface |",
+      paste(fmt(sqrt(pmax(rel_of, 0) * pmax(rel_pf, 0))), collapse = " | "), "|\n")
+
+  # Gaze and head pose against themselves: mirroring flips the sign of yaw and of gaze x; turning the image
+  # by φ turns roll by φ and the gaze direction about the camera axis by φ (φ = the tool's own mean roll
+  # change), so b's (x, y) should equal a's turned by φ.
+  cat("\n| source / composed | tool | frames | yaw MAD ° | roll change ° | frames with gaze | gaze x MAD ° | gaze y MAD ° |\n|---|---|---|---|---|---|---|---|\n")
+  for (d in pair_rows) {
+    mirrored <- grepl("mirrored", d$pair[1])
+    for (tool in c("OpenFace", "psyface")) {
+      s <- if (tool == "OpenFace") ".of" else ""
+      k <- if (tool == "OpenFace") deg else 1  # OpenFace's pose is in radians, psyface's in degrees
+      ya <- d[[paste0("pose_Ry", s, ".a")]] * k
+      yb <- d[[paste0("pose_Ry", s, ".b")]] * k
+      droll <- mean(d[[paste0("pose_Rz", s, ".b")]] * k - d[[paste0("pose_Rz", s, ".a")]] * k)
+      yaw_mad <- if (mirrored) mean(abs(ya + yb)) else mean(abs(ya - yb))
+      g <- d[is.finite(d[[paste0("gaze_angle_x", s, ".a")]]) & is.finite(d[[paste0("gaze_angle_x", s, ".b")]]), ]
+      xa <- g[[paste0("gaze_angle_x", s, ".a")]]
+      ya_g <- g[[paste0("gaze_angle_y", s, ".a")]]
+      xb <- g[[paste0("gaze_angle_x", s, ".b")]]
+      yb_g <- g[[paste0("gaze_angle_y", s, ".b")]]
+      if (mirrored) {
+        ex <- -xa
+        ey <- ya_g
+      } else {
+        phi <- droll / deg
+        ex <- xa * cos(phi) - ya_g * sin(phi)
+        ey <- xa * sin(phi) + ya_g * cos(phi)
+      }
+      cat(sprintf("| %s | %s | %d | %.1f | %.1f | %d | %.1f | %.1f |\n", d$pair[1], tool, nrow(d), yaw_mad, droll,
+                  nrow(g), mean(abs(xb - ex)) * deg, mean(abs(yb_g - ey)) * deg))
+    }
+  }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Action units, gaze and head pose of `psyface analyze` against OpenFace 2.0.6 FeatureExtraction, frame by
 # frame on the same clips: the dev videos with a face throughout and clips composed from them (mirrored,
-# smaller and tilted, so that the comparison covers pose and size). Prints the table of docs/action-units.md.
+# smaller and tilted, so that the comparison covers pose and size). Prints the tables of docs/action-units.md:
+# each tool against OpenFace, and each tool against itself on the composed clips (transform-retest).
 # Usage: OPENFACE_BIN=/path/to/FeatureExtraction bench/au_openface.sh [build dir]
 #   (../shared/peers/openface/build.sh builds OpenFace; it runs from its binary's folder with the model/
 #   files, -mloc model/main_clnf_general.txt -aus -gaze -pose). Needs ../shared, ffmpeg and Rscript.
