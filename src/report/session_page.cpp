@@ -12,6 +12,7 @@
 #include "report/report_format.hpp"
 #include "report/session_series.hpp"
 #include "study/frames_store.hpp"
+#include "study/primary_measures.hpp"
 #include "util/atomic_file.hpp"
 
 namespace psyface::report {
@@ -52,8 +53,14 @@ struct Plot {
   const std::vector<RatedSegment>* rated = nullptr;
   bool cursor = false;  // a player drives a cursor line (session_viewer.cpp)
   std::string body;
+  double y_max = 1;     // top of the y axis (smile intensity may pass 1: set_y_max)
   double x(double t_sec) const { return kLeft + t_sec / 60 / end_min * (kW - kLeft - kRight); }
-  static double y(double v) { return kTop + (1 - v) * (kH - kTop - kBottom); }
+  double y(double v) const { return kTop + (1 - v / y_max) * (kH - kTop - kBottom); }
+  // The y axis up to the largest value, rounded up to a half (at least 1), so that no trace leaves the plot.
+  void set_y_max(const std::vector<double>& v) {
+    for (double a : v)
+      if (std::isfinite(a)) y_max = std::max(y_max, std::ceil(a * 2) / 2);
+  }
   // The path: "M" at the first point of each run, then "l" steps between points rounded to 0.1 unit, the
   // steps taken between the rounded absolute positions (no drift), written short ("l2.8-.3"): a third
   // smaller than absolute "L" pairs for the same points.
@@ -88,7 +95,7 @@ struct Plot {
            fmt(x(seg.end_sec) - x(seg.start_sec)) + "\" height=\"" + fmt(kH - kTop - kBottom) + "\"><title>" +
            html_escape(seg.label) + "</title></rect><text class=\"segment-label\" x=\"" + fmt(x(seg.start_sec) + 2) +
            "\" y=\"" + fmt(kTop + 10) + "\">" + html_escape(seg.label) + "</text>";
-    for (double v : {0.0, 0.5, 1.0})
+    for (double v : {0.0, y_max / 2, y_max})
       s += "<line class=\"grid\" x1=\"" + fmt(kLeft) + "\" x2=\"" + fmt(kW - kRight) + "\" y1=\"" + fmt(y(v)) + "\" y2=\"" +
            fmt(y(v)) + "\"/><text class=\"tick\" x=\"" + fmt(kLeft - 4) + "\" y=\"" + fmt(y(v) + 4) + "\">" + shown_number(v) + "</text>";
     const double step = end_min > 30 ? 10 : end_min > 6 ? 2 : end_min > 1.5 ? 0.5 : 0.1;
@@ -136,7 +143,9 @@ std::string role_plots(const measures::RoleSeries& role, const SessionPageInput&
     emo.line(std::string(kEmotionNames[e]), kColours[e], bins, smooth(v, kSmoothHalf));
   }
   for (size_t i = 0; i < bins.size(); ++i) v[i] = bins[i].smile;
-  smile.line("smile_intensity", "#d4ac0d", bins, smooth(v, kSmoothHalf));
+  const auto smoothed = smooth(v, kSmoothHalf);
+  smile.set_y_max(smoothed);
+  smile.line("smile_intensity", "#d4ac0d", bins, smoothed);
   std::string legend = "<p class=\"legend\">";
   for (int e = 0; e < kEmotionCount; ++e)
     legend += "<span style=\"color:" + std::string(kColours[e]) + "\">&#9632; " + std::string(kEmotionNames[e]) + "</span> ";
@@ -154,22 +163,51 @@ std::string rated_table(const std::vector<RatedSegment>& rated) {
   return h + "</table>";
 }
 
+// The group of a measure on the session page: 0 affect, 1 action units, gaze and head motion, 2 speaking and
+// listening, 3 quality and bookkeeping (docs/report.md, "Session pages").
+int measure_group(const std::string& name) {
+  const auto ends_with = [&](std::string_view tail) {
+    return name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  const auto starts_with = [&](std::string_view head) { return name.rfind(head, 0) == 0; };
+  if (study::is_quality_column(name)) return 3;
+  if (ends_with("_listening") || ends_with("_speaking") || starts_with("speaking_") || starts_with("listening_") ||
+      starts_with("turn"))
+    return 2;
+  if ((starts_with("au") && ends_with("_r_mean")) || starts_with("duchenne_") || starts_with("social_") ||
+      starts_with("gaze_") || starts_with("head_") || starts_with("synchrony_head_motion"))
+    return 1;
+  return 0;
+}
+
 std::string measures_table(const measures::RoleTable& table, const SessionPageInput& in) {
   const auto rows = in.stored_measures.empty() ? measures::compute_measures(table, in.segments, in.options) : in.stored_measures;
   std::vector<const measures::RoleWindowMeasures*> cols;
   for (const auto& r : rows)
     if (r.window.kind == "session" || r.window.kind == "first") cols.push_back(&r);
-  std::string h = "<table class=\"measures\"><tr><th>measure</th>";
+  std::string head = "<tr><th>measure</th>";
   for (const auto* c : cols)
-    h += "<th>" + html_escape(c->role + (c->window.kind == "first" ? " (first " + tenths(in.options.first_min) + " min)" : "")) + "</th>";
-  h += "</tr>";
+    head += "<th>" + html_escape(c->role + (c->window.kind == "first" ? " (first " + tenths(in.options.first_min) + " min)" : "")) + "</th>";
+  head += "</tr>";
+  static constexpr const char* kGroups[] = {"Affect", "Action units, gaze and head motion",
+                                            "Over listening and speaking frames; turns", "Quality and bookkeeping"};
   const auto& catalog = measures::measure_catalog();
-  for (size_t m = 0; m < catalog.size(); ++m) {
-    h += "<tr><td>" + html_escape(catalog[m].name) + "</td>";
-    for (const auto* c : cols) h += number_cell(c->values[m], c->role + "." + c->window.kind + "." + catalog[m].name);
-    h += "</tr>";
+  std::string h;
+  for (int g = 0; g < 4; ++g) {
+    std::string body;
+    int n = 0;
+    for (size_t m = 0; m < catalog.size(); ++m) {
+      if (measure_group(catalog[m].name) != g) continue;
+      ++n;
+      body += "<tr><td title=\"" + html_escape(catalog[m].description) + "\">" + html_escape(catalog[m].name) + "</td>";
+      for (const auto* c : cols) body += number_cell(c->values[m], c->role + "." + c->window.kind + "." + catalog[m].name);
+      body += "</tr>";
+    }
+    if (n == 0) continue;
+    h += std::string("<details class=\"measure-group\"") + (g < 2 ? " open" : "") + "><summary>" + kGroups[g] + " (" +
+         std::to_string(n) + ")</summary><table class=\"measures\">" + head + body + "</table></details>";
   }
-  return h + "</table>";
+  return h;
 }
 
 std::string quality(const measures::RoleTable& table, const nlohmann::json& sc, SessionPageResult& result) {
@@ -222,7 +260,8 @@ constexpr const char* kStyle =
     "svg .segment.rated{fill:#5dade2}svg .segment-label.rated{fill:#1b4f72}svg .cursor{stroke:#c0392b;stroke-width:1.5}"
     ".viewer{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ccc;padding:.4em 0}"
     ".cameras{display:flex;gap:8px}.cameras figure{margin:0;flex:1}.cameras video{width:100%;max-height:36vh;background:#000}"
-    "figcaption,.viewer-help{font-size:12px;color:#555;margin:.2em 0}.no-video{color:#777}svg[data-end-sec]{cursor:crosshair}";
+    "figcaption,.viewer-help{font-size:12px;color:#555;margin:.2em 0}.no-video{color:#777}svg[data-end-sec]{cursor:crosshair}"
+    "details.measure-group>summary{font-weight:600;cursor:pointer;margin:.5em 0 .2em}";
 
 }  // namespace
 

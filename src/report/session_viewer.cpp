@@ -74,7 +74,8 @@ std::string base64_of_hex(const std::string& hex) {
 }
 
 std::string missing_line(const SessionVideo& v) {
-  return "<p class=\"no-video\">The " + html_escape(v.label) + "'s video " + html_escape(v.file.string()) +
+  const std::string whose = v.label == "video" ? "The video " : "The " + html_escape(v.label) + "'s video ";  // one video: no label
+  return "<p class=\"no-video\">" + whose + html_escape(v.file.string()) +
          " is not reachable from this page (moved, archived or on another drive): no player, the plots are below.</p>";
 }
 

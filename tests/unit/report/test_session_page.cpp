@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "measures/affect_measures.hpp"
 #include "psyface/error.hpp"
 #include "report/session_page.hpp"
 #include "report/session_series.hpp"
@@ -102,6 +103,41 @@ TEST(SessionPage, EscapesTitleAndSegmentLabelAndMarksSegments) {
   EXPECT_NE(html.find("The therapist's face was not measured in any frame."), std::string::npos);
 }
 
+// Every catalogue measure is shown once, in one of four groups; the first two open, the split measures and
+// the quality columns folded (docs/report.md, "Measures").
+TEST(SessionPage, MeasuresComeInFourGroupsEachMeasureOnce) {
+  SessionPageInput in;
+  in.title = "S";
+  in.frames_text = synthetic_table(120, 5);
+  in.frames_source = "s.frames.csv";
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  const auto group_of = [&](const std::string& measure) {
+    const size_t cell = html.find("\">" + measure + "</td>");
+    if (cell == std::string::npos) return std::string("none");
+    const size_t summary = html.rfind("<summary>", cell);
+    return html.substr(summary + 9, html.find(" (", summary) - summary - 9);
+  };
+  EXPECT_EQ(group_of("share_happy"), "Affect");
+  EXPECT_EQ(group_of("au04_r_mean"), "Action units, gaze and head motion");
+  EXPECT_EQ(group_of("synchrony_head_motion"), "Action units, gaze and head motion");
+  EXPECT_EQ(group_of("share_happy_listening"), "Over listening and speaking frames; turns");
+  EXPECT_EQ(group_of("turns_per_min"), "Over listening and speaking frames; turns");
+  EXPECT_EQ(group_of("frames_valid"), "Quality and bookkeeping");
+  EXPECT_EQ(group_of("frames_listening"), "Quality and bookkeeping");
+  size_t rows = 0, counted = 0;
+  for (size_t at = html.find("<td title=\""); at != std::string::npos; at = html.find("<td title=\"", at + 1)) ++rows;
+  const std::string group = "<details class=\"measure-group\"";
+  for (size_t at = html.find(group); at != std::string::npos; at = html.find(group, at + 1)) {
+    const size_t close = html.find(")</summary>", at), open = html.rfind(" (", close);
+    counted += std::stoul(html.substr(open + 2, close - open - 2));
+  }
+  EXPECT_EQ(rows, measures::measure_catalog().size());
+  EXPECT_EQ(counted, measures::measure_catalog().size());
+  EXPECT_NE(html.find("<details class=\"measure-group\" open><summary>Affect"), std::string::npos);
+  EXPECT_NE(html.find("<details class=\"measure-group\"><summary>Over listening"), std::string::npos);
+}
+
 TEST(SessionPage, TracesAreRelativeStepsBetweenRoundedPoints) {
   SessionPageInput in;
   in.title = "S";
@@ -116,6 +152,25 @@ TEST(SessionPage, TracesAreRelativeStepsBetweenRoundedPoints) {
   // 44 + 281.33 = 325.33 -> 325.3 (step 281.3), 44 + 562.67 = 606.67 -> 606.7 (step 281.4: from the rounded points)
   EXPECT_NE(html.find("data-series=\"smile_intensity\" stroke=\"#d4ac0d\" d=\"M44.0 73.6l281.3 0l281.4 0\""), std::string::npos)
       << html.substr(html.find("smile_intensity\" stroke"), 120);
+}
+
+TEST(SessionPage, SmileAxisGrowsSoThatABroadSmileStaysInThePlot) {
+  SessionPageInput in;
+  in.title = "S";
+  // Smile 1.3 in three frames at 1 fps: the moving mean is 1.3, so the axis runs to 1.5 (1.3 rounded up to a
+  // half); y = 8 + (1 - 1.3 / 1.5) * 164 = 29.9. The emotion plot keeps 0..1.
+  in.frames_text = std::string(kHeader) +
+                   "0,patient,0,1,0.9,0,1,0,0,0,0,0,happy,0,1.3\n1,patient,1,1,0.9,0,1,0,0,0,0,0,happy,0,1.3\n"
+                   "2,patient,2,1,0.9,0,1,0,0,0,0,0,happy,0,1.3\n";
+  in.frames_source = "S.frames.csv";
+  SessionPageResult r;
+  const auto html = session_page_html(in, r);
+  const size_t smile = html.find("data-plot=\"patient-smile\""), emotions = html.find("data-plot=\"patient-emotions\"");
+  ASSERT_NE(smile, std::string::npos);
+  EXPECT_NE(html.find(">1.50</text>", smile), std::string::npos);
+  EXPECT_NE(html.find("d=\"M44.0 29.9l", smile), std::string::npos) << html.substr(html.find("smile_intensity\" stroke"), 120);
+  EXPECT_EQ(html.substr(emotions, smile - emotions).find(">1.50</text>"), std::string::npos);
+  EXPECT_NE(html.substr(emotions, smile - emotions).find(">1.00</text>"), std::string::npos);
 }
 
 TEST(SessionPage, FiftyMinutesAtFiveFpsStayUnderTwoMegabytes) {
@@ -209,6 +264,7 @@ TEST(SessionPage, WithoutAReachableVideoOneLineNoScriptAndThePlotsStay) {
   EXPECT_FALSE(r.player);
   EXPECT_EQ(count_of(html, "class=\"no-video\""), 1u);
   EXPECT_NE(html.find("archived &lt;x&gt;.mp4 is not reachable from this page"), std::string::npos);
+  EXPECT_NE(html.find(">The video " + (dir / "videos").string()), std::string::npos);  // not "the video's video"
   EXPECT_EQ(html.find("<video"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("class=\"cursor\""), std::string::npos);
