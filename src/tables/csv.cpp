@@ -1,7 +1,6 @@
 #include "tables/csv.hpp"
 
-#include <charconv>
-#include <cmath>
+#include "util/number_text.hpp"
 
 namespace psyface::tables {
 
@@ -16,11 +15,9 @@ std::string csv_field(std::string_view s) {
 }
 
 std::string format_number(double v, int decimals) {
-  if (!std::isfinite(v)) return "NA";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  std::string s(buf, r.ptr);
-  if (s.find('.') != std::string::npos) {  // trim trailing zeros: 0.250000 → 0.25
+  std::string s;
+  util::append_fixed_or_na(s, v, decimals);  // "NA" when not finite; never truncated
+  if (s != "NA" && s.find('.') != std::string::npos) {  // trim trailing zeros: 0.250000 → 0.25
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
