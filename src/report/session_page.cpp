@@ -210,7 +210,8 @@ std::string measures_table(const measures::RoleTable& table, const SessionPageIn
   return h;
 }
 
-std::string quality(const measures::RoleTable& table, const nlohmann::json& sc, SessionPageResult& result) {
+std::string quality(const measures::RoleTable& table, const nlohmann::json& sc, const std::string& sidecar_name,
+                    SessionPageResult& result) {
   std::string h = "<table class=\"quality\"><tr><th>role</th><th>analysed frames</th><th>valid-face share</th><th>mean confidence</th></tr>";
   for (const auto* r : {&table.patient, &table.therapist}) {
     int valid = 0;
@@ -222,7 +223,10 @@ std::string quality(const measures::RoleTable& table, const nlohmann::json& sc, 
          number_cell(n > 0 ? valid / n : NAN, r->role + ".valid_share") + number_cell(valid ? conf / valid : NAN, r->role + ".mean_confidence") + "</tr>";
   }
   h += "</table>";
-  if (!sc.is_object()) return h + "<p class=\"missing\">No sidecar (.analysis.json) beside the table: decode facts and provenance unknown.</p>";
+  if (!sc.is_object())
+    return h + "<p class=\"missing\">No sidecar (" + html_escape(sidecar_name) +
+           ") beside the table: its decode facts and provenance are not on this page (a two-camera table's are in its "
+           "cameras' sidecars).</p>";
   const auto v = sc.value("video", nlohmann::json::object());
   const auto corrupt = v.value("frames_corrupt", int64_t{0}), errors = v.value("decode_errors", int64_t{0});
   h += "<p class=\"decode\">Frames decoded <span data-k=\"frames_decoded\">" + std::to_string(v.value("frames_decoded", int64_t{0})) +
@@ -289,7 +293,7 @@ std::string session_page_html(const SessionPageInput& in, SessionPageResult& res
   for (const auto* r : {&table.patient, &table.therapist})
     h += "<section class=\"role\" data-role=\"" + r->role + "\"><h2>" + r->role + "</h2>" + role_plots(*r, in, end_sec, viewer.player) +
          "</section>";
-  h += rated_table(in.rated) + "<h2>Measures</h2>" + measures_table(table, in) + "<h2>Quality</h2>" + quality(table, sc, result) + provenance(sc);
+  h += rated_table(in.rated) + "<h2>Measures</h2>" + measures_table(table, in) + "<h2>Quality</h2>" + quality(table, sc, in.sidecar.empty() ? std::string(".analysis.json") : in.sidecar.filename().string(), result) + provenance(sc);
   if (viewer.player) h += "<script>" + viewer_script() + "</script>";
   return h + "</body></html>\n";
 }
@@ -304,6 +308,38 @@ SessionPageResult write_session_page(const SessionPageInput& in, const std::file
   result.bytes = html.size();
   return result;
 }
+
+namespace {
+
+// A two-camera table (<A>+<B>.frames.csv, written by `psyface analyze --patient-video A --therapist-video B`)
+// has no sidecar of its own; its cameras' sidecars <A>.analysis.json (camera side A) and <B>.analysis.json
+// (side B) beside it name the two videos and the offset. Empty when the stem is not such a pair.
+std::vector<SessionVideo> two_camera_videos(const std::filesystem::path& dir, const std::string& stem) {
+  const auto read = [](const std::filesystem::path& p) {
+    return std::filesystem::exists(p) ? nlohmann::json::parse(util::read_file(p), nullptr, false) : nlohmann::json();
+  };
+  const auto side_of = [](const nlohmann::json& sc) {
+    const auto camera = sc.is_object() ? sc.value("camera", nlohmann::json::object()) : nlohmann::json::object();
+    return camera.is_object() ? camera.value("side", std::string()) : std::string();
+  };
+  const auto video_of = [](const nlohmann::json& sc) {
+    const auto video = sc.value("video", nlohmann::json::object());
+    return video.is_object() ? video.value("path", std::string()) : std::string();
+  };
+  for (size_t plus = stem.find('+'); plus != std::string::npos; plus = stem.find('+', plus + 1)) {
+    const auto a = read(dir / (stem.substr(0, plus) + ".analysis.json"));
+    const auto b = read(dir / (stem.substr(plus + 1) + ".analysis.json"));
+    if (side_of(a) != "A" || side_of(b) != "B" || video_of(a).empty() || video_of(b).empty()) continue;
+    const auto options = a.value("options", nlohmann::json::object());
+    const double offset = options.is_object() && options.value("offset_sec", nlohmann::json()).is_number()
+                              ? options["offset_sec"].get<double>()
+                              : 0.0;
+    return {{"patient camera", video_of(a), 0}, {"therapist camera", video_of(b), offset}};
+  }
+  return {};
+}
+
+}  // namespace
 
 SessionPageResult write_video_report(const std::filesystem::path& table, std::filesystem::path out) {
   const std::string name = table.filename().string();
@@ -320,6 +356,8 @@ SessionPageResult write_video_report(const std::filesystem::path& table, std::fi
     const auto sc = nlohmann::json::parse(util::read_file(in.sidecar), nullptr, false);  // malformed: session_page_html says so
     const auto video = sc.is_object() ? sc.value("video", nlohmann::json::object()) : nlohmann::json::object();
     if (video.is_object() && video.value("path", std::string()) != "") in.videos.push_back({"video", video.value("path", std::string()), 0});
+  } else {
+    in.videos = two_camera_videos(table.parent_path(), in.title);
   }
   if (out.empty()) out = table.parent_path() / (in.title + ".report.html");
   return write_session_page(in, out);

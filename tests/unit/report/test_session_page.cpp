@@ -301,6 +301,33 @@ TEST(SessionPage, TwoCamerasTheSecondFollowsWithItsOffset) {
   fs::remove_all(dir);
 }
 
+// `psyface report A+B.frames.csv` (the two-camera table of `psyface analyze --patient-video A.mp4
+// --therapist-video B.mp4 --offset-sec 2.5`): no sidecar of its own; the cameras' sidecars A.analysis.json
+// (side A) and B.analysis.json (side B) give both videos and the offset.
+TEST(SessionPage, TwoCameraTableReportShowsBothCamerasFromTheirSidecars) {
+  const fs::path dir = viewer_dir("two_camera_table");
+  util::write_file_atomic(dir / "videos" / "A.mp4", "x");
+  util::write_file_atomic(dir / "videos" / "B.mp4", "x");
+  util::write_file_atomic(dir / "A+B.frames.csv", synthetic_table(20, 5));
+  util::write_file_atomic(dir / "A.analysis.json", R"({"camera":{"side":"A"},"options":{"offset_sec":2.5},"video":{"path":")" +
+                                                       (dir / "videos" / "A.mp4").string() + R"("}})");
+  util::write_file_atomic(dir / "B.analysis.json", R"({"camera":{"side":"B"},"options":{"offset_sec":2.5},"video":{"path":")" +
+                                                       (dir / "videos" / "B.mp4").string() + R"("}})");
+  auto r = write_video_report(dir / "A+B.frames.csv", {});
+  auto html = util::read_file(r.page);
+  EXPECT_TRUE(r.player);
+  EXPECT_EQ(count_of(html, "<video"), 2u);
+  EXPECT_NE(html.find("src=\"videos/B.mp4\" data-offset-sec=\"2.5\""), std::string::npos) << html.substr(0, 4000);
+  EXPECT_NE(html.find("therapist camera (follows the first"), std::string::npos);
+  EXPECT_NE(html.find("No sidecar (A+B.analysis.json) beside the table"), std::string::npos);
+  // Sidecars that are not a camera pair (no side, or the sides swapped) give no video.
+  util::write_file_atomic(dir / "B.analysis.json", R"({"camera":{"side":"A"},"video":{"path":"x.mp4"}})");
+  r = write_video_report(dir / "A+B.frames.csv", {});
+  EXPECT_FALSE(r.player);
+  EXPECT_EQ(count_of(util::read_file(r.page), "<video"), 0u);
+  fs::remove_all(dir);
+}
+
 TEST(SessionPage, RatedSegmentsMarkedWithTheirScoresAndListed) {
   SessionPageInput in;
   in.title = "S1";
