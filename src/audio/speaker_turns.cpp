@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
+
+#include "util/number_text.hpp"
 
 namespace psyface::audio {
 namespace {
@@ -122,13 +123,6 @@ double window_power(const VoiceTrack& v, double t0, double t1) {
 
 enum class Side : int8_t { Unclear, Own, Other };
 
-std::string format_db(double x) {
-  std::ostringstream o;
-  o.precision(3);
-  o << x;
-  return o.str();
-}
-
 // The two sides of the level difference over the voiced frames (Otsu's split of the 1-D values), the
 // mouths' confirmation of which side is this camera's, and the side of every frame.
 std::vector<Side> level_sides(const VoiceTrack& voice, const OtherTrack& other, const std::vector<double>& t,
@@ -180,12 +174,12 @@ std::vector<Side> level_sides(const VoiceTrack& voice, const OtherTrack& other, 
   ev.separation_db = m1 - m0;
   const double share = double(std::min(split, n - split)) / double(n);
   if (ev.separation_db < o.level_min_separation_db) {
-    ev.note = "the tracks' levels show no two sides (separation " + format_db(ev.separation_db) + " dB < " +
-              format_db(o.level_min_separation_db) + " dB)";
+    ev.note = "the tracks' levels show no two sides (separation " + util::fixed_text(ev.separation_db, 1) + " dB < " +
+              util::fixed_text(o.level_min_separation_db, 1) + " dB)";
     return side;
   }
   if (share < o.level_min_side_share) {
-    ev.note = "one side holds only " + format_db(100 * share) + " % of the voiced frames";
+    ev.note = "one side holds only " + util::fixed_text(100 * share, 1) + " % of the voiced frames";
     return side;
   }
   if (c0 == 0 || c1 == 0) {
@@ -194,8 +188,8 @@ std::vector<Side> level_sides(const VoiceTrack& voice, const OtherTrack& other, 
   }
   ev.mouth_gap = a1 / double(c1) - a0 / double(c0);
   if (std::fabs(ev.mouth_gap) < o.level_min_mouth_gap) {
-    ev.note = "the mouths do not tell the two sides apart (activity gap " + format_db(ev.mouth_gap) + " < " +
-              format_db(o.level_min_mouth_gap) + ")";
+    ev.note = "the mouths do not tell the two sides apart (activity gap " + util::fixed_text(ev.mouth_gap, 2) + " < " +
+              util::fixed_text(o.level_min_mouth_gap, 2) + ")";
     return side;
   }
   ev.used = true;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace psyface::measures {
 namespace {
@@ -20,11 +21,11 @@ std::vector<std::string> build_split_names() {
   return n;
 }
 
+// requires: name in c (every split measure is a catalogue measure); a miss is a programming error.
 const MeasureInfo& find(const std::vector<MeasureInfo>& c, const std::string& name) {
   for (const auto& m : c)
     if (m.name == name) return m;
-  static const MeasureInfo none;
-  return none;
+  throw std::logic_error("speaking_catalog: split measure " + name + " is not in the catalogue");
 }
 
 }  // namespace

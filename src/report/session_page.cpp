@@ -3,9 +3,12 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "measures/face_action_measures.hpp"
+#include "measures/speaking_measures.hpp"
 #include "psyface/error.hpp"
 #include "report/annotation_table.hpp"
 #include "report/html_text.hpp"
@@ -163,21 +166,19 @@ std::string rated_table(const std::vector<RatedSegment>& rated) {
   return h + "</table>";
 }
 
-// The group of a measure on the session page: 0 affect, 1 action units, gaze and head motion, 2 speaking and
-// listening, 3 quality and bookkeeping (docs/report.md, "Session pages").
+// The group of a measure on the session page: 0 affect, 1 action units, gaze and head motion (the
+// face-action part of the catalogue), 2 speaking and listening (its speaking part), 3 quality and bookkeeping
+// (docs/report.md, "Session pages").
 int measure_group(const std::string& name) {
-  const auto ends_with = [&](std::string_view tail) {
-    return name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  const auto starts_with = [&](std::string_view head) { return name.rfind(head, 0) == 0; };
+  static const std::map<std::string, int> part = [] {
+    std::map<std::string, int> g;
+    for (const auto& m : measures::face_action_catalog()) g[m.name] = 1;
+    for (const auto& m : measures::speaking_catalog(measures::measure_catalog())) g[m.name] = 2;
+    return g;
+  }();
   if (study::is_quality_column(name)) return 3;
-  if (ends_with("_listening") || ends_with("_speaking") || starts_with("speaking_") || starts_with("listening_") ||
-      starts_with("turn"))
-    return 2;
-  if ((starts_with("au") && ends_with("_r_mean")) || starts_with("duchenne_") || starts_with("social_") ||
-      starts_with("gaze_") || starts_with("head_") || starts_with("synchrony_head_motion"))
-    return 1;
-  return 0;
+  const auto it = part.find(name);
+  return it == part.end() ? 0 : it->second;
 }
 
 std::string measures_table(const measures::RoleTable& table, const SessionPageInput& in) {
