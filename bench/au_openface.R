@@ -29,6 +29,7 @@ for (clip in clips) {
 }
 all <- do.call(rbind, lapply(joined, function(m) {
   keep <- c("clip", "frame", "pose_Rx", "pose_Ry", "pose_Rz", "pose_Rx.of", "pose_Ry.of", "pose_Rz.of",
+            "pose_Tx", "pose_Ty", "pose_Tz",
             paste0(aus, "_r"), paste0(aus, "_r.of"), paste0(aus, "_r_raw"),
             intersect(c("gaze_angle_x", "gaze_angle_y", "gaze_angle_x.of", "gaze_angle_y.of"), names(m)))
   m[, keep]
@@ -68,6 +69,29 @@ for (clip in c(names(joined), "pooled")) {
     line <- paste0(line, " | — | — | — | — | — |")
   }
   cat(line, "\n")
+}
+
+# Gaze against the direction of the camera. The people in these clips talk into the camera, so each clip's
+# median gaze should point about at it. The direction from the face to the camera is -T, OpenFace's head
+# position (mm, camera coordinates, under the same pinhole guess psyface uses), in OpenFace's angles:
+# x = atan2(-Tx, Tz), y = atan2(-Ty, Tz). Same frames as the gaze table above.
+if ("gaze_angle_x.of" %in% names(all)) {
+  cat("\n| clip | frames | camera x ° | camera y ° | psyface median x, y ° | OpenFace median x, y ° | psyface off the camera x, y ° | OpenFace off the camera x, y ° |\n|---|---|---|---|---|---|---|---|\n")
+  off <- NULL
+  for (clip in names(joined)) {
+    g <- all[all$clip == clip & abs(all$pose_Ry) < 20 & is.finite(all$gaze_angle_x), ]
+    cx <- median(atan2(-g$pose_Tx, g$pose_Tz)) * deg
+    cy <- median(atan2(-g$pose_Ty, g$pose_Tz)) * deg
+    px <- median(g$gaze_angle_x) * deg
+    py <- median(g$gaze_angle_y) * deg
+    ox <- median(g$gaze_angle_x.of) * deg
+    oy <- median(g$gaze_angle_y.of) * deg
+    off <- rbind(off, abs(c(px - cx, py - cy, ox - cx, oy - cy)))
+    cat(sprintf("| %s | %d | %+.1f | %+.1f | %+.1f, %+.1f | %+.1f, %+.1f | %.1f, %.1f | %.1f, %.1f |\n", clip, nrow(g), cx, cy,
+                px, py, ox, oy, abs(px - cx), abs(py - cy), abs(ox - cx), abs(oy - cy)))
+  }
+  m <- colMeans(off)
+  cat(sprintf("| **mean over clips** | | | | | | %.1f, %.1f | %.1f, %.1f |\n", m[1], m[2], m[3], m[4]))
 }
 
 # Each tool against itself. A composed clip shows the same face and expression as its source (mirrored,

@@ -21,6 +21,14 @@
 #include "video/async_frame_source.hpp"
 
 namespace psyface::analysis {
+
+faces::PinholeCamera gaze_camera(const AnalyzeOptions& o, cv::Size frame) {
+  if (o.focal_px < 0) return {};
+  faces::PinholeCamera c = faces::PinholeCamera::openface_guess(frame);
+  if (o.focal_px > 0) c.focal_px = o.focal_px;
+  return c;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -54,6 +62,7 @@ class GazeSchedule {
   std::map<int, double> next_sec_;
 };
 
+
 // Geometry, flags and the aligned crop of one tracked face (the emotion comes later, in another thread).
 FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, faces::GazeEstimator* gaze,
                        const AnalyzeOptions& o) {
@@ -84,7 +93,7 @@ FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, face
     obs.au_raw = faces::au_raw_intensities(obs.au_feature);
   }
   if (gaze) {
-    const faces::Gaze gz = gaze->estimate(f.bgr, tf.landmarks, faces::head_rotation(tf.landmarks));
+    const faces::Gaze gz = gaze->estimate(f.bgr, tf.landmarks, faces::head_rotation(tf.landmarks), gaze_camera(o, f.bgr.size()));
     obs.gaze_valid = gz.valid;
     obs.gaze_right = gz.right_eye;
     obs.gaze_left = gz.left_eye;

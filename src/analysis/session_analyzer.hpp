@@ -11,6 +11,7 @@
 #include "analysis/person_observer.hpp"
 #include "audio/voice_activity.hpp"
 #include "faces/face_tracker.hpp"
+#include "faces/gaze.hpp"
 #include "models/emotion_classifier.hpp"
 #include "psyface/records.hpp"
 #include "video/video_types.hpp"
@@ -31,6 +32,8 @@ struct AnalyzeOptions {
                                     // measure their cost (bench_analyze --face-actions 0)
   double gaze_rate_hz = 5;          // iris network at most this often per track (the rest: gaze NA);
                                     // 0 = every frame. 5 Hz = the synchrony grid (docs/action-units.md)
+  float focal_px = 0;               // gaze camera (--focal-px): > 0 its focal length in pixels; 0 = OpenFace's
+                                    // guess from the frame size; < 0 = none, gaze along the line of sight
   size_t queue_frames = 8;          // capacity of each queue between threads
   PersonOptions persons;            // identity embeddings, layout, roles (--layout, --patient, ...)
   enum class Camera { Single, A, B } camera = Camera::Single;  // two-camera input: which side this video is
@@ -71,6 +74,9 @@ struct AnalyzeCallbacks {
 // ensures: on_frame called once per analysed frame (frames without a face give one success=false row).
 // throws Error(Input) for a file that is not a video, Error(Model) for missing models. A truncated or
 // corrupt video is analysed as far as it decodes; the summary's decode report says what was lost.
+// The camera the gaze is turned into (AnalyzeOptions::focal_px) for frames of this size.
+faces::PinholeCamera gaze_camera(const AnalyzeOptions& o, cv::Size frame);
+
 AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::filesystem::path& models_dir,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& callbacks);
 

@@ -23,6 +23,11 @@ void add_session_analysis_options(CLI::App* cmd, SessionAnalysisCliOptions& o) {
       ->capture_default_str();
   add_emotion_options(cmd, o.emotion);
   cmd->add_option("--large-yaw", o.a.large_yaw_deg, "flag_large_yaw above this |yaw| in degrees")->capture_default_str();
+  cmd->add_option("--focal-px", o.a.focal_px,
+                  "Gaze camera: its focal length in pixels; 0 = OpenFace's guess from the frame size (principal "
+                  "point at the frame's centre); -1 = none, gaze along each face's line of sight (for split-screen "
+                  "and picture-in-picture composites)")
+      ->capture_default_str();
   cmd->add_option("--rotation", o.rotation,
                   "Turn frames upright: auto (the file's display matrix or rotate tag) or 0, 90, 180, 270 "
                   "(degrees clockwise, replacing what the file says)")

@@ -78,6 +78,7 @@ nlohmann::json options_json() {
           {"crop_margin", a.crop_margin},
           {"low_confidence", a.low_confidence},
           {"large_yaw_deg", a.large_yaw_deg},
+          {"focal_px", a.focal_px},
           {"landmarks", a.landmarks},
           {"persons", !g_opts.no_persons},
           {"embedding_model", a.persons.embedding_model},
@@ -173,6 +174,15 @@ nlohmann::json check_patient_reference(const analysis::PersonResult& p, const Re
   return j;
 }
 
+// The camera the gaze angles are in (docs/action-units.md, "Gaze"), as used for this video's frames.
+nlohmann::json gaze_camera_json(const analysis::AnalyzeOptions& a, const video::VideoInfo& v) {
+  const faces::PinholeCamera c = analysis::gaze_camera(a, {v.width_px, v.height_px});
+  if (!(c.focal_px > 0)) return {{"model", "line of sight"}};
+  return {{"model", a.focal_px > 0 ? "pinhole, --focal-px" : "pinhole, OpenFace's guess from the frame size"},
+          {"focal_px", c.focal_px},
+          {"centre_px", {c.centre_px.x, c.centre_px.y}}};
+}
+
 struct VideoRun {
   analysis::AnalyzeSummary summary;
   std::filesystem::path csv, sidecar;
@@ -257,6 +267,7 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
     sidecar["camera"] = {{"side", a.camera == analysis::AnalyzeOptions::Camera::A ? "A" : "B"},
                          {"start_sec", a.read.start_sec},
                          {"end_sec", a.read.end_sec}};
+  sidecar["gaze_camera"] = gaze_camera_json(a, summary.video);
   sidecar["audio"] = analysis::audio_json(summary.voice, speaking.counts(), other.voice ? &speaking.level() : nullptr);
   if (run.ok && reference) sidecar["patient_reference"] = check_patient_reference(summary.persons, *reference, video.string());
   util::write_file_atomic(run.sidecar, sidecar.dump(2) + "\n");
@@ -281,6 +292,11 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
   for (const auto& p : labels.persons_in_both_panels)
     std::cerr << "psyface: warning: person " << p.person_id << " appears in both panels (" << p.rows_left
               << " rows left, " << p.rows_right << " right): identity and layout disagree; roles follow the panel\n";
+  if (a.focal_px >= 0 && a.face_actions &&
+      (summary.persons.roles.layout == faces::Layout::Split || summary.persons.roles.layout == faces::Layout::Pip))
+    std::cerr << "psyface: note: gaze angles assume one camera centred on the whole frame; if this "
+              << faces::layout_name(summary.persons.roles.layout)
+              << " layout joins several cameras, use --focal-px -1 (gaze along each face's line of sight)\n";
   if (!summary.voice.present)
     std::cerr << "psyface: note: no voice activity for " << video.filename().string() << " (" << summary.voice.note
               << "): speaking, speech_activity and talk_state are NA\n";

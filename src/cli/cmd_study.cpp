@@ -56,7 +56,7 @@ std::vector<std::string> analyze_args() {
                                 num(a.tracker.detector.min_face_px), "--max-faces",
                                 std::to_string(a.tracker.detector.max_faces), "--detection-threshold",
                                 num(a.tracker.detector.score_threshold), "--model", g_opts.emotion.model, "--tta",
-                                g_opts.emotion.tta, "--large-yaw", num(a.large_yaw_deg), "--min-presence",
+                                g_opts.emotion.tta, "--large-yaw", num(a.large_yaw_deg), "--focal-px", num(a.focal_px), "--min-presence",
                                 num(a.persons.roles.min_presence), "--person-similarity",
                                 num(a.persons.identity.min_similarity), "--rotation", g_opts.rotation,
                                 "--engine", g_opts.run.engine};

@@ -29,6 +29,24 @@ cv::Vec3f eye_direction(const cv::Vec3f& centre, cv::Point2f iris, float radius)
   return n > 0 ? d / n : cv::Vec3f(0, 0, -1);
 }
 
+PinholeCamera PinholeCamera::openface_guess(cv::Size frame) {
+  PinholeCamera c;
+  c.centre_px = {0.5f * static_cast<float>(frame.width), 0.5f * static_cast<float>(frame.height)};
+  c.focal_px = 0.5f * (500.0f * static_cast<float>(frame.width) / 640.0f + 500.0f * static_cast<float>(frame.height) / 480.0f);
+  return c;
+}
+
+cv::Vec3f line_of_sight_to_camera(const PinholeCamera& camera, cv::Point2f p, const cv::Vec3f& d) {
+  if (!(camera.focal_px > 0)) return d;
+  cv::Vec3f ray((p.x - camera.centre_px.x) / camera.focal_px, (p.y - camera.centre_px.y) / camera.focal_px, 1.0f);
+  ray /= static_cast<float>(cv::norm(ray));
+  // Rodrigues about k = (0,0,1) × ray / |…| = (−ray.y, ray.x, 0) / s, angle with cos = ray.z, sin = s.
+  const float s = std::hypot(ray[0], ray[1]), c = ray[2];
+  if (!(s > 0)) return d;
+  const cv::Vec3f k(-ray[1] / s, ray[0] / s, 0.0f);
+  return d * c + k.cross(d) * s + k * (k.dot(d) * (1.0f - c));
+}
+
 GazeEstimator::GazeEstimator(const std::filesystem::path& models_dir)
     : model_(models::DnnModel::load(models_dir, "iris")) {
   const auto& m = model_.manifest();
@@ -37,7 +55,8 @@ GazeEstimator::GazeEstimator(const std::filesystem::path& models_dir)
   input_size_px_ = m.input_width;
 }
 
-Gaze GazeEstimator::estimate(const cv::Mat& bgr, const FaceLandmarks& lm, const cv::Matx33f& head) {
+Gaze GazeEstimator::estimate(const cv::Mat& bgr, const FaceLandmarks& lm, const cv::Matx33f& head,
+                             const PinholeCamera& camera) {
   // Each eye: (outer, inner) corners in image order left → right for a frontal face, and whether the crop
   // is mirrored: the network was trained on the eye on the image left (MediaPipe mirrors the other).
   struct Eye {
@@ -75,7 +94,8 @@ Gaze GazeEstimator::estimate(const cv::Mat& bgr, const FaceLandmarks& lm, const 
     const cv::Point2f iris(to_frame(0, 0) * mx + to_frame(0, 1) * my + to_frame(0, 2),
                            to_frame(1, 0) * mx + to_frame(1, 1) * my + to_frame(1, 2));
     const cv::Vec3f corners_mid = e == 0 ? right_centre : left_centre;
-    dirs[e] = eye_direction(corners_mid + kEyeballDepthIod * iod * back, iris, radius);
+    const cv::Vec3f centre = corners_mid + kEyeballDepthIod * iod * back;
+    dirs[e] = line_of_sight_to_camera(camera, {centre[0], centre[1]}, eye_direction(centre, iris, radius));
   }
   g.valid = true;
   g.right_eye = dirs[0];
