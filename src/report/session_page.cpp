@@ -315,9 +315,13 @@ namespace {
 // A two-camera table (<A>+<B>.frames.csv, written by `psyface analyze --patient-video A --therapist-video B`)
 // has no sidecar of its own; its cameras' sidecars <A>.analysis.json (camera side A) and <B>.analysis.json
 // (side B) beside it name the two videos and the offset. Empty when the stem is not such a pair.
+// throws: Error(Input) naming a camera sidecar that exists but is not JSON (as for a table's own sidecar).
 std::vector<SessionVideo> two_camera_videos(const std::filesystem::path& dir, const std::string& stem) {
   const auto read = [](const std::filesystem::path& p) {
-    return std::filesystem::exists(p) ? nlohmann::json::parse(util::read_file(p), nullptr, false) : nlohmann::json();
+    if (!std::filesystem::exists(p)) return nlohmann::json();
+    auto j = nlohmann::json::parse(util::read_file(p), nullptr, false);
+    if (j.is_discarded()) throw Error(ErrorCode::Input, p.string() + ": not JSON (a camera sidecar of this two-camera table)");
+    return j;
   };
   const auto side_of = [](const nlohmann::json& sc) {
     const auto camera = sc.is_object() ? sc.value("camera", nlohmann::json::object()) : nlohmann::json::object();

@@ -325,6 +325,15 @@ TEST(SessionPage, TwoCameraTableReportShowsBothCamerasFromTheirSidecars) {
   r = write_video_report(dir / "A+B.frames.csv", {});
   EXPECT_FALSE(r.player);
   EXPECT_EQ(count_of(util::read_file(r.page), "<video"), 0u);
+  // A camera sidecar that is not JSON is refused by name (the page would otherwise lose its videos unsaid).
+  util::write_file_atomic(dir / "B.analysis.json", "{\"camera\": {\"side\": \"B\"");
+  try {
+    write_video_report(dir / "A+B.frames.csv", {});
+    ADD_FAILURE() << "a malformed camera sidecar was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    EXPECT_NE(std::string(e.what()).find("B.analysis.json: not JSON"), std::string::npos) << e.what();
+  }
   fs::remove_all(dir);
 }
 
