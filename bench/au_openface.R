@@ -53,13 +53,19 @@ cat("| OpenFace SD (pooled) |", nrow(all), "|", paste(fmt(sapply(aus, function(a
 cat("| psyface SD (pooled) |", nrow(all), "|", paste(fmt(sapply(aus, function(a) sd(all[[paste0(a, "_r")]]))), collapse = " | "), "|\n")
 
 deg <- 180 / pi
-cat("\n| clip | frames | yaw MAD ° | pitch MAD ° | roll MAD ° | frames \\|yaw\\| < 20° | gaze x MAD ° | gaze y MAD ° | gaze x r | gaze y r |\n|---|---|---|---|---|---|---|---|---|---|\n")
+# OpenFace's pose is in camera coordinates, psyface's relative to the line of sight through the face; the
+# "line of sight" columns take OpenFace's yaw and pitch to psyface's frame by subtracting the angles of the
+# ray to its head position T (yaw − atan2(Tx, Tz), pitch + atan2(Ty, Tz): small-angle, as the Euler
+# conventions of the two tools also differ slightly).
+cat("\n| clip | frames | yaw MAD ° | pitch MAD ° | roll MAD ° | yaw, pitch MAD °, line of sight | frames \\|yaw\\| < 20° | gaze x MAD ° | gaze y MAD ° | gaze x r | gaze y r |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (clip in c(names(joined), "pooled")) {
   d <- if (clip == "pooled") all else all[all$clip == clip, ]
   # OpenFace's pose is radians; its Ry sign matches psyface's yaw (docs/faces-geometry.md)
   mad <- function(a, b) mean(abs(a - b))
   line <- sprintf("| %s | %d | %.1f | %.1f | %.1f", clip, nrow(d), mad(d$pose_Ry, d$pose_Ry.of * deg),
                   mad(d$pose_Rx, d$pose_Rx.of * deg), mad(d$pose_Rz, d$pose_Rz.of * deg))
+  line <- paste0(line, sprintf(" | %.1f, %.1f", mad(d$pose_Ry, d$pose_Ry.of * deg - atan2(d$pose_Tx, d$pose_Tz) * deg),
+                               mad(d$pose_Rx, d$pose_Rx.of * deg + atan2(d$pose_Ty, d$pose_Tz) * deg)))
   if ("gaze_angle_x.of" %in% names(d)) {
     g <- d[abs(d$pose_Ry) < 20 & is.finite(d$gaze_angle_x), ]
     line <- paste0(line, sprintf(" | %d | %.1f | %.1f | %.2f | %.2f |", nrow(g),
