@@ -62,7 +62,6 @@ class GazeSchedule {
   std::map<int, double> next_sec_;
 };
 
-
 // Geometry, flags and the aligned crop of one tracked face (the emotion comes later, in another thread).
 FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, faces::GazeEstimator* gaze,
                        const AnalyzeOptions& o) {
@@ -93,7 +92,8 @@ FaceWork describe_face(const video::Frame& f, const faces::TrackedFace& tf, face
     obs.au_raw = faces::au_raw_intensities(obs.au_feature);
   }
   if (gaze) {
-    const faces::Gaze gz = gaze->estimate(f.bgr, tf.landmarks, faces::head_rotation(tf.landmarks), gaze_camera(o, f.bgr.size()));
+    const faces::Gaze gz =
+        gaze->estimate(f.bgr, tf.landmarks, faces::head_rotation(tf.landmarks), gaze_camera(o, f.bgr.size()));
     obs.gaze_valid = gz.valid;
     obs.gaze_right = gz.right_eye;
     obs.gaze_left = gz.left_eye;

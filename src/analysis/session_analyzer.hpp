@@ -70,13 +70,13 @@ struct AnalyzeCallbacks {
   std::function<bool()> should_stop;                                 // polled once per frame
 };
 
+// The camera the gaze is turned into (AnalyzeOptions::focal_px) for frames of this size.
+faces::PinholeCamera gaze_camera(const AnalyzeOptions& o, cv::Size frame);
+
 // requires: a readable video; models built in models_dir.
 // ensures: on_frame called once per analysed frame (frames without a face give one success=false row).
 // throws Error(Input) for a file that is not a video, Error(Model) for missing models. A truncated or
 // corrupt video is analysed as far as it decodes; the summary's decode report says what was lost.
-// The camera the gaze is turned into (AnalyzeOptions::focal_px) for frames of this size.
-faces::PinholeCamera gaze_camera(const AnalyzeOptions& o, cv::Size frame);
-
 AnalyzeSummary analyze_video(const std::filesystem::path& video, const std::filesystem::path& models_dir,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& callbacks);
 

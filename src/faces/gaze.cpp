@@ -32,7 +32,8 @@ cv::Vec3f eye_direction(const cv::Vec3f& centre, cv::Point2f iris, float radius)
 PinholeCamera PinholeCamera::openface_guess(cv::Size frame) {
   PinholeCamera c;
   c.centre_px = {0.5f * static_cast<float>(frame.width), 0.5f * static_cast<float>(frame.height)};
-  c.focal_px = 0.5f * (500.0f * static_cast<float>(frame.width) / 640.0f + 500.0f * static_cast<float>(frame.height) / 480.0f);
+  c.focal_px = 0.5f * (500.0f * static_cast<float>(frame.width) / 640.0f +
+                       500.0f * static_cast<float>(frame.height) / 480.0f);
   return c;
 }
 
