@@ -1,5 +1,9 @@
 #include "cli/cli_common.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
 #include <opencv2/core.hpp>
 
 #include "models/dnn_model.hpp"
@@ -27,6 +31,12 @@ void add_session_analysis_options(CLI::App* cmd, SessionAnalysisCliOptions& o) {
                   "Gaze camera: its focal length in pixels; 0 = OpenFace's guess from the frame size (principal "
                   "point at the frame's centre); -1 = none, gaze along each face's line of sight (for split-screen "
                   "and picture-in-picture composites)")
+      ->check([](const std::string& s) {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        const bool ok = end && *end == '\0' && std::isfinite(v) && (v >= 0 || v == -1);
+        return ok ? std::string() : "--focal-px must be a focal length in pixels, 0 (OpenFace's guess) or -1 (none)";
+      })
       ->capture_default_str();
   cmd->add_option("--rotation", o.rotation,
                   "Turn frames upright: auto (the file's display matrix or rotate tag) or 0, 90, 180, 270 "
