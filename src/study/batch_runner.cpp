@@ -89,6 +89,7 @@ nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOpti
                               {"layout", s.layout},        {"patient", s.patient},        {"therapist_video", s.therapist_video},
                               {"offset_sec", s.offset_sec}};
   if (s.inset != "therapist") j["inset"] = s.inset;  // only when set: the hashes of existing sessions stay
+  if (!s.focal_px.empty()) j["focal_px"] = s.focal_px;  // likewise
   return j;
 }
 
@@ -111,6 +112,11 @@ Plan make_plan(const StudySession& s, const StudyInputs& in, const StudyRunOptio
 std::vector<std::string> child_args(const StudySession& s, const StudyRunOptions& o, const fs::path& out) {
   std::vector<std::string> a = {"analyze"};
   a.insert(a.end(), o.analyze_args.begin(), o.analyze_args.end());
+  if (!s.focal_px.empty()) {  // the session's own gaze camera replaces the study's (an option is given once)
+    const auto at = std::find(a.begin(), a.end(), "--focal-px");
+    if (at == a.end() || at + 1 == a.end()) a.insert(a.end(), {"--focal-px", s.focal_px});
+    else *(at + 1) = s.focal_px;
+  }
   a.insert(a.end(), {"--quiet", "--out", out.string()});
   if (o.threads_per_job > 0) a.insert(a.end(), {"--threads", std::to_string(o.threads_per_job)});
   a.insert(a.end(), {"--patient", s.patient});

@@ -2,6 +2,7 @@
 #include "study/manifest.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
@@ -142,7 +143,7 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
   static const std::vector<std::string> kRequired = {"session_id", "patient_id", "session_number", "date", "video"};
   static const std::set<std::string> kKnown = {"session_id", "patient_id", "session_number", "date", "video",
                                                "therapist_id", "layout", "patient", "therapist_video", "offset_sec",
-                                               "inset"};
+                                               "inset", "focal_px"};
   std::map<std::string, size_t> col;
   StudyManifest m;
   for (size_t i = 0; i < csv.header.size(); ++i) {
@@ -204,6 +205,11 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
     }
     const std::string offset = get("offset_sec");
     if (!offset.empty() && !parse_double(offset, s.offset_sec)) problem("offset_sec", "'" + offset + "' is not a number");
+    s.focal_px = get("focal_px");
+    double focal = 0;
+    if (!s.focal_px.empty() &&
+        !(parse_double(s.focal_px, focal) && std::isfinite(focal) && (focal >= 0 || focal == -1)))
+      problem("focal_px", "'" + s.focal_px + "' is not a focal length in pixels, 0 (OpenFace's guess) or -1 (none)");
     for (const auto& c : m.extra_columns) s.extra.emplace_back(c, rec.fields[col[c]]);
     m.sessions.push_back(std::move(s));
   }
@@ -379,8 +385,10 @@ std::string sessions_template() {
   return "# psyface study: one row per session. Lines starting with # are ignored; delete these comments if your\n"
          "# spreadsheet program does not like them. Required columns: session_id, patient_id, session_number,\n"
          "# date (YYYY-MM-DD), video (relative to this folder). Optional: therapist_id, layout (auto, split, single,\n"
-         "# two-cameras), patient (left, right, largest, person:N), therapist_video and offset_sec (two cameras:\n"
-         "# therapist time + offset_sec = patient time). Any other column is kept and exported.\n"
+         "# two-cameras, pip), patient (left, right, largest, person:N), therapist_video and offset_sec (two cameras:\n"
+         "# therapist time + offset_sec = patient time), inset (pip: therapist or patient), focal_px (gaze camera:\n"
+         "# focal length in pixels, 0 = guess from the frame size, -1 = none for split screens joining cameras).\n"
+         "# Any other column is kept and exported.\n"
          "session_id,patient_id,therapist_id,session_number,date,video,layout,patient,therapist_video,offset_sec\n"
          "# P01-S01,P01,T01,1,2024-01-15,videos/p01_s01.mp4,auto,left,,\n"
          "# P01-S02,P01,T01,2,2024-01-22,videos/p01_s02_patient.mp4,two-cameras,,videos/p01_s02_therapist.mp4,0.4\n";

@@ -26,6 +26,8 @@ struct StudySession {
   std::string therapist_video;        // two cameras: as written; empty otherwise
   std::filesystem::path therapist_video_path;
   double offset_sec = 0;              // two cameras: therapist time + offset = patient time
+  std::string focal_px;               // gaze camera of this session's video(s) as written (--focal-px: a
+                                      // length in pixels, 0 or -1); empty = the study's --focal-px
   std::vector<std::pair<std::string, std::string>> extra;  // free columns, in file order
   int line = 0;                       // line in sessions.csv
   bool two_cameras() const { return !therapist_video.empty(); }

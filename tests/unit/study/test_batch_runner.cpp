@@ -102,6 +102,27 @@ TEST(StudyRun, ALongSessionIdIsAnalysedAndStopsNoOther) {
   }
 }
 
+// A session's focal_px column (its gaze camera, e.g. -1 for a split screen that joins two cameras) replaces
+// the study's --focal-px in that session's analyze call only; a session without it gets the study's value.
+TEST(StudyRun, ASessionsFocalLengthReplacesTheStudysForThatSessionOnly) {
+  test::FakeStudy s("focal", {"S1", "S2"});
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
+                          "S1,P1,1,2024-01-01,videos/v1.mp4,\n"
+                          "S2,P1,2,2024-01-01,videos/v2.mp4,-1\n");
+  // The stand-in analyzer, also recording its arguments beside itself, one file per video.
+  std::string script = test::kFakeAnalyzer;
+  script.insert(script.find("cp \"$here/fake.frames.csv\""), "echo \"$@\" > \"$here/args-$stem.txt\"\n");
+  s.write("fake-analyze.sh", script);
+  auto o = s.options();
+  o.analyze_args = {"--fps", "2", "--focal-px", "0"};
+  const auto sum = run_study(s.dir(), o);
+  EXPECT_EQ(sum.analysed, 2);
+  const std::string a1 = util::read_file(s.dir() / "args-v1.txt"), a2 = util::read_file(s.dir() / "args-v2.txt");
+  EXPECT_NE(a1.find("--focal-px 0 "), std::string::npos) << a1;
+  EXPECT_NE(a2.find("--focal-px -1 "), std::string::npos) << a2;
+  EXPECT_EQ(a2.find("--focal-px 0"), std::string::npos) << a2;
+}
+
 // Issue 15 item 8: after a power cut a done row can point to an empty or missing table; study run used
 // to skip such a session as unchanged.
 TEST(StudyRun, AnEmptyOrMissingStoredTableIsAnalysedAgain) {

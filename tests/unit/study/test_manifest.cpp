@@ -102,6 +102,29 @@ TEST(StudyManifest, PipLayoutAndInsetColumn) {
   expect_has(error_of(s), (s.dir() / "sessions.csv").string() + ":2:7: inset: 'other' is not therapist or patient");
 }
 
+TEST(StudyManifest, FocalLengthColumn) {
+  test::TempStudy s("manifest-focal");
+  s.write("a.mp4", "x");
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
+                          "S1,P1,1,2024-01-15,a.mp4,\n"
+                          "S2,P1,2,2024-01-16,a.mp4,-1\n"
+                          "S3,P1,3,2024-01-17,a.mp4,912.5\n");
+  const auto m = read_sessions_csv(s.dir());
+  ASSERT_EQ(m.sessions.size(), 3u);
+  EXPECT_EQ(m.sessions[0].focal_px, "");
+  EXPECT_EQ(m.sessions[1].focal_px, "-1");
+  EXPECT_EQ(m.sessions[2].focal_px, "912.5");
+  EXPECT_TRUE(m.extra_columns.empty()) << "focal_px is a known column, not a free one";
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
+                          "S1,P1,1,2024-01-15,a.mp4,-0.5\n"
+                          "S2,P1,2,2024-01-16,a.mp4,nan\n"
+                          "S3,P1,3,2024-01-17,a.mp4,wide\n");
+  const std::string e = error_of(s), f = (s.dir() / "sessions.csv").string();
+  expect_has(e, f + ":2:6: focal_px: '-0.5' is not a focal length in pixels, 0 (OpenFace's guess) or -1 (none)");
+  expect_has(e, f + ":3:6: focal_px: 'nan' is not a focal length");
+  expect_has(e, f + ":4:6: focal_px: 'wide' is not a focal length");
+}
+
 TEST(StudyManifest, MissingColumnsAndFile) {
   test::TempStudy s("manifest-cols");
   EXPECT_NE(error_of(s).find("sessions.csv not found"), std::string::npos);
