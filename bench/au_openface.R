@@ -100,6 +100,34 @@ if ("gaze_angle_x.of" %in% names(all)) {
   cat(sprintf("| **mean over clips** | | | | | | %.1f, %.1f | %.1f, %.1f |\n", m[1], m[2], m[3], m[4]))
 }
 
+# AU25 and AU26 against OpenFace's own 2-D landmarks (FeatureExtraction -2Dfp), an independent geometry of
+# the same frames: the jaw = chin (8) below the nose base (33) and the lips = the inner-lip gap (62-66), both
+# across the eye line and per inter-ocular distance (eye-corner midpoints 36/39 and 42/45). Per clip the
+# Pearson r of each tool's AU with them; pooled with each clip's landmark measure taken from its own 10th
+# percentile, as psyface's person baseline.
+if (all(c("x_8", "y_66") %in% names(joined[[1]]))) {
+  cat("\n| clip | frames | OpenFace AU26 ~ jaw | psyface AU26 ~ jaw | OpenFace AU25 ~ lips | psyface AU25 ~ lips |\n|---|---|---|---|---|---|\n")
+  lmk <- do.call(rbind, lapply(joined, function(m) {
+    X <- function(i) m[[paste0("x_", i)]]
+    Y <- function(i) m[[paste0("y_", i)]]
+    ex <- (X(42) + X(45)) / 2 - (X(36) + X(39)) / 2
+    ey <- (Y(42) + Y(45)) / 2 - (Y(36) + Y(39)) / 2
+    iod <- sqrt(ex^2 + ey^2)
+    across <- function(i, j) ((X(i) - X(j)) * (-ey / iod) + (Y(i) - Y(j)) * (ex / iod)) / iod
+    data.frame(clip = m$clip, jaw = across(8, 33), lips = sqrt((X(66) - X(62))^2 + (Y(66) - Y(62))^2) / iod,
+               of25 = m$AU25_r.of, of26 = m$AU26_r.of, pf25 = m$AU25_r, pf26 = m$AU26_r)
+  }))
+  for (clip in c(names(joined), "**pooled**")) {
+    d <- if (clip == "**pooled**") lmk else lmk[lmk$clip == clip, ]
+    if (clip == "**pooled**") {
+      d$jaw <- d$jaw - ave(d$jaw, d$clip, FUN = function(v) quantile(v, 0.1))
+      d$lips <- d$lips - ave(d$lips, d$clip, FUN = function(v) quantile(v, 0.1))
+    }
+    cat(sprintf("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", clip, nrow(d), cor(d$of26, d$jaw), cor(d$pf26, d$jaw),
+                cor(d$of25, d$lips), cor(d$pf25, d$lips)))
+  }
+}
+
 # Each tool against itself. A composed clip shows the same face and expression as its source (mirrored,
 # turned, half size), so a tool's values on the two should agree frame by frame: the Pearson r between them
 # is a transform-retest reliability. Classical test theory bounds the correlation of two measures by the

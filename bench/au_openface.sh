@@ -5,7 +5,8 @@
 # each tool against OpenFace, and each tool against itself on the composed clips (transform-retest).
 # Usage: OPENFACE_BIN=/path/to/FeatureExtraction bench/au_openface.sh [build dir]
 #   (../shared/peers/openface/build.sh builds OpenFace; it runs from its binary's folder with the model/
-#   files, -mloc model/main_clnf_general.txt -aus -gaze -pose). Needs ../shared, ffmpeg and Rscript.
+#   files, -mloc model/main_clnf_general.txt -aus -gaze -pose -2Dfp; the 2-D landmarks give the jaw and lip
+#   table). Needs ../shared, ffmpeg and Rscript.
 #   KEEP=1 keeps the outputs in bench/out/au/ (they are reused when present: delete them after a change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ for clip in "$OUT"/clips/*; do
   [[ -f "$OUT/psyface/$stem.frames.csv" ]] || "$BUILD/psyface" analyze "$clip" -o "$OUT/psyface" --quiet >/dev/null
   [[ -f "$OUT/openface/$stem.csv" ]] || ( cd "$(dirname "$OPENFACE_BIN")" &&
     "$OPENFACE_BIN" -f "$(realpath "$clip")" -out_dir "$OUT/openface" -mloc model/main_clnf_general.txt \
-      -aus -gaze -pose >"$OUT/openface/$stem.log" 2>&1 )
+      -aus -gaze -pose -2Dfp >"$OUT/openface/$stem.log" 2>&1 )
 done
 Rscript bench/au_openface.R "$OUT"
 [[ -n "${KEEP:-}" ]] || rm -rf "$OUT"
