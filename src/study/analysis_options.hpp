@@ -3,7 +3,8 @@
 // different options (say --fps 1 for some and --fps 2 for others: their measures are not comparable).
 // Only the options shared by the whole study count: the analyze options (fps, detector, model, ...) and
 // the models' checksum. The per-session fields of options_json (video, layout, patient, therapist video,
-// offset) and the path of the models folder (it may differ between hosts) are left out.
+// offset) and the path of the models folder (it may differ between hosts) are left out, but a session's own
+// focal_px replaces the study's --focal-px, as it did in that session's analyze call.
 #pragma once
 #include <filesystem>
 #include <map>

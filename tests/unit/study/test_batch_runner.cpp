@@ -10,6 +10,7 @@
 
 #include "fake_analyzer.hpp"
 #include "measures/affect_measures.hpp"
+#include "study/analysis_options.hpp"
 #include "study/child_process.hpp"
 #include "study/frames_store.hpp"
 #include "study/study_db.hpp"
@@ -121,6 +122,26 @@ TEST(StudyRun, ASessionsFocalLengthReplacesTheStudysForThatSessionOnly) {
   EXPECT_NE(a1.find("--focal-px 0 "), std::string::npos) << a1;
   EXPECT_NE(a2.find("--focal-px -1 "), std::string::npos) << a2;
   EXPECT_EQ(a2.find("--focal-px 0"), std::string::npos) << a2;
+  {  // the export's options record the focal length each session was analysed with, and say they differ
+    StudyDb db(s.dir() / "study.sqlite", false);
+    const auto done = done_session_options(db.raw());
+    ASSERT_EQ(done.size(), 2u);
+    EXPECT_EQ(done[0].values.at("--focal-px"), "0");
+    EXPECT_EQ(done[1].values.at("--focal-px"), "-1");
+    EXPECT_NE(done[0].options_hash, done[1].options_hash);
+    EXPECT_NE(options_mismatch_warning(done).find("--focal-px"), std::string::npos) << options_mismatch_warning(done);
+  }
+  // Nothing changed: nothing is analysed again. Then only the session whose focal_px changed is.
+  EXPECT_EQ(run_study(s.dir(), o).analysed, 0);
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
+                          "S1,P1,1,2024-01-01,videos/v1.mp4,800\n"
+                          "S2,P1,2,2024-01-01,videos/v2.mp4,-1\n");
+  fs::remove(s.dir() / "args-v1.txt");
+  fs::remove(s.dir() / "args-v2.txt");
+  EXPECT_EQ(run_study(s.dir(), o).analysed, 1);
+  EXPECT_TRUE(fs::exists(s.dir() / "args-v1.txt"));
+  EXPECT_FALSE(fs::exists(s.dir() / "args-v2.txt"));
+  EXPECT_NE(util::read_file(s.dir() / "args-v1.txt").find("--focal-px 800 "), std::string::npos);
 }
 
 // Issue 15 item 8: after a power cut a done row can point to an empty or missing table; study run used
