@@ -6,6 +6,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "faces/focal_length.hpp"
 #include "models/dnn_model.hpp"
 #include "models/model_catalog.hpp"
 
@@ -32,10 +33,10 @@ void add_session_analysis_options(CLI::App* cmd, SessionAnalysisCliOptions& o) {
                   "point at the frame's centre); -1 = none, gaze along each face's line of sight (for split-screen "
                   "and picture-in-picture composites)")
       ->check([](const std::string& s) {
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        const bool ok = end && *end == '\0' && std::isfinite(v) && (v >= 0 || v == -1);
-        return ok ? std::string() : "--focal-px must be a focal length in pixels, 0 (OpenFace's guess) or -1 (none)";
+        double v = 0;
+        return faces::parse_focal_px(s, v) ? std::string()
+                                           : "--focal-px must be a focal length in pixels (1 to 1000000), 0 "
+                                             "(OpenFace's guess) or -1 (none)";
       })
       ->capture_default_str();
   cmd->add_option("--rotation", o.rotation,

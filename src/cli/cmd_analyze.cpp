@@ -27,6 +27,7 @@
 #include "tables/person_columns.hpp"
 #include "analysis/two_camera_merge.hpp"
 #include "util/atomic_file.hpp"
+#include "util/number_text.hpp"
 #include "util/progress.hpp"
 #include "video/probe.hpp"
 
@@ -294,9 +295,11 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
               << " rows left, " << p.rows_right << " right): identity and layout disagree; roles follow the panel\n";
   if (a.focal_px >= 0 && a.face_actions &&
       (summary.persons.roles.layout == faces::Layout::Split || summary.persons.roles.layout == faces::Layout::Pip))
-    std::cerr << "psyface: note: gaze angles assume one camera centred on the whole frame; if this "
+    // A warning, not a note: a study keeps its children's warnings (batch_runner's read_log).
+    std::cerr << "psyface: warning: gaze angles assume one camera centred on the whole frame; if this "
               << faces::layout_name(summary.persons.roles.layout)
-              << " layout joins several cameras, use --focal-px -1 (gaze along each face's line of sight)\n";
+              << " layout joins several cameras, use --focal-px -1 (gaze along each face's line of sight; in a "
+                 "study, focal_px -1 in sessions.csv)\n";
   if (!summary.voice.present)
     std::cerr << "psyface: note: no voice activity for " << video.filename().string() << " (" << summary.voice.note
               << "): speaking, speech_activity and talk_state are NA\n";
@@ -352,6 +355,18 @@ void run_analyze() {
       throw Error(ErrorCode::Usage, "two-camera input needs both --patient-video and --therapist-video and no VIDEO");
     a.persons.layout = faces::Layout::TwoCameras;
     const auto plan = analysis::plan_two_cameras(g_opts.patient_video, g_opts.therapist_video, a.read, g_opts.offset_sec);
+    if (a.focal_px > 0) {  // one focal length for both cameras: refused when their frames show they differ
+      const auto pa = video::probe(g_opts.patient_video), pb = video::probe(g_opts.therapist_video);
+      const auto size = [](const video::VideoInfo& v) {
+        return std::minmax(v.width_px, v.height_px);  // a camera turned upright keeps its focal length
+      };
+      if (size(pa) != size(pb))
+        throw Error(ErrorCode::Usage,
+                    "--focal-px " + util::fixed_text(a.focal_px, 1) + " would apply to both cameras, but their frames differ (" +
+                        std::to_string(pa.width_px) + "x" + std::to_string(pa.height_px) + " and " +
+                        std::to_string(pb.width_px) + "x" + std::to_string(pb.height_px) +
+                        "): give 0 (each camera's guess from its own frame size) or -1 (line of sight)");
+    }
     if (plan.b_renamed)
       std::cerr << "psyface: both videos are named " << plan.a.stem << ".*: the therapist video's files are "
                 << plan.b.stem << ".frames.csv and " << plan.b.stem << ".analysis.json\n";

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "faces/focal_length.hpp"
 #include "psyface/error.hpp"
 #include "util/atomic_file.hpp"
 
@@ -207,9 +208,9 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
     if (!offset.empty() && !parse_double(offset, s.offset_sec)) problem("offset_sec", "'" + offset + "' is not a number");
     s.focal_px = get("focal_px");
     double focal = 0;
-    if (!s.focal_px.empty() &&
-        !(parse_double(s.focal_px, focal) && std::isfinite(focal) && (focal >= 0 || focal == -1)))
-      problem("focal_px", "'" + s.focal_px + "' is not a focal length in pixels, 0 (OpenFace's guess) or -1 (none)");
+    if (!s.focal_px.empty() && !faces::parse_focal_px(s.focal_px, focal))
+      problem("focal_px", "'" + s.focal_px +
+                              "' is not a focal length in pixels (1 to 1000000), 0 (OpenFace's guess) or -1 (none)");
     for (const auto& c : m.extra_columns) s.extra.emplace_back(c, rec.fields[col[c]]);
     m.sessions.push_back(std::move(s));
   }

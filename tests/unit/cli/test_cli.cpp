@@ -41,15 +41,16 @@ TEST(Cli, HelpOnEveryCommand) {
   }
 }
 
-// --focal-px takes a focal length, 0 (OpenFace's guess) or -1 (none); anything else is refused before any
+// --focal-px takes a focal length of 1 to 10⁶ px, 0 (OpenFace's guess) or -1 (none); anything else is refused before any
 // file is opened (a NaN would otherwise pass a range check and write null into the sidecar).
 TEST(Cli, FocalLengthMustBeALengthZeroOrMinusOne) {
-  for (const char* bad : {"nan", "inf", "-0.5", "-2", "abc", "12px"}) {
+  // 1e39 would become an infinite float and 1e-50 a float 0 (the guess): both refused, as is 0.5 px.
+  for (const char* bad : {"nan", "inf", "-0.5", "-2", "abc", "12px", "1e39", "1e-50", "0.5", "2e6"}) {
     const Result r = run(std::string("analyze /no/such.mp4 --focal-px ") + bad);
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_NE(r.err.find("--focal-px must be a focal length in pixels"), std::string::npos) << bad << ": " << r.err;
   }
-  for (const char* good : {"0", "-1", "800", "437.5"}) {
+  for (const char* good : {"0", "-1", "800", "437.5", "1", "1e6"}) {
     const Result r = run(std::string("analyze /no/such.mp4 --focal-px ") + good);
     EXPECT_NE(r.err.find("video not found"), std::string::npos) << good << ": " << r.err;  // got past the option
   }

@@ -182,7 +182,8 @@ TEST(CliActionUnits, HeadMotionSynchronyRecoversAOneSecondDelay) {
                            " --layout split --patient left --fps 10 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Two halves may be two cameras: the gaze camera's assumption is said where the user sees it.
-  EXPECT_NE(r.err.find("gaze angles assume one camera centred on the whole frame"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("psyface: warning: gaze angles assume one camera centred on the whole frame"), std::string::npos)
+      << r.err;
   const auto table = measures::read_role_table(util::read_file(dir / "dyad.frames.csv"), "dyad.frames.csv");
   const auto rows = measures::compute_measures(table, {}, {});
   const auto& session = rows.front();

@@ -97,6 +97,34 @@ TEST(CliTwoCameras, StudySessionWithTheSameFileNameKeepsThePatient) {
   fs::remove_all(dir);
 }
 
+// One --focal-px is one camera's focal length: with two cameras whose frames differ (596x336 and 640x360)
+// it cannot be both, so it is refused before anything is analysed; 0 (each camera's own guess) is taken.
+TEST(CliTwoCameras, OneFocalLengthForTwoDifferentCamerasIsRefused) {
+  PSYFACE_REQUIRE_SHARED("data/videos/pyfeat_WolfgangLanger_Pexels.mp4");
+  if (!test::models_ready()) GTEST_SKIP() << "models not built";
+  const auto dir = test::temp_dir("twocam_focal");
+  const auto v = test::shared_dir() / "data/videos";
+  const std::string videos = "analyze --patient-video " + (v / "fer_woman2.mp4").string() + " --therapist-video " +
+                             (v / "pyfeat_WolfgangLanger_Pexels.mp4").string() + " --end 1 --fps 2 -q --out " + dir.string();
+  const auto refused = test::run(videos + " --focal-px 800");
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("--focal-px 800.0 would apply to both cameras, but their frames differ (596x336 and "
+                             "640x360)"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(dir / "fer_woman2.frames.csv"));
+  const auto guessed = test::run(videos + " --focal-px 0");
+  ASSERT_EQ(guessed.exit_code, 0) << guessed.err;
+  for (const char* sidecar : {"fer_woman2.analysis.json", "pyfeat_WolfgangLanger_Pexels.analysis.json"}) {
+    const auto j = nlohmann::json::parse(util::read_file(dir / sidecar));
+    EXPECT_EQ(j["gaze_camera"]["model"], "pinhole, OpenFace's guess from the frame size") << sidecar;
+  }
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(util::read_file(dir / "pyfeat_WolfgangLanger_Pexels.analysis.json"))
+                       ["gaze_camera"]["focal_px"].get<double>(),
+                   437.5);  // (500·640/640 + 500·360/480) / 2
+  fs::remove_all(dir);
+}
+
 // Issue 19 item 4: --start/--end were applied to each camera on its own clock; with --offset-sec 4 the
 // therapist's rows covered 10-14 s of A's clock for a 6-10 s window.
 TEST(CliTwoCameras, StartAndEndSelectTheSameMomentsInBothCameras) {

@@ -118,9 +118,12 @@ TEST(StudyManifest, FocalLengthColumn) {
   s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
                           "S1,P1,1,2024-01-15,a.mp4,-0.5\n"
                           "S2,P1,2,2024-01-16,a.mp4,nan\n"
-                          "S3,P1,3,2024-01-17,a.mp4,wide\n");
+                          "S3,P1,3,2024-01-17,a.mp4,wide\n"
+                          "S4,P1,4,2024-01-18,a.mp4,1e39\n");
   const std::string e = error_of(s), f = (s.dir() / "sessions.csv").string();
-  expect_has(e, f + ":2:6: focal_px: '-0.5' is not a focal length in pixels, 0 (OpenFace's guess) or -1 (none)");
+  expect_has(e, f + ":2:6: focal_px: '-0.5' is not a focal length in pixels (1 to 1000000), 0 (OpenFace's guess) or "
+                    "-1 (none)");
+  expect_has(e, f + ":5:6: focal_px: '1e39' is not a focal length");
   expect_has(e, f + ":3:6: focal_px: 'nan' is not a focal length");
   expect_has(e, f + ":4:6: focal_px: 'wide' is not a focal length");
 }
