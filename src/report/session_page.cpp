@@ -315,7 +315,8 @@ namespace {
 // A two-camera table (<A>+<B>.frames.csv, written by `psyface analyze --patient-video A --therapist-video B`)
 // has no sidecar of its own; its cameras' sidecars <A>.analysis.json (camera side A) and <B>.analysis.json
 // (side B) beside it name the two videos and the offset. Empty when the stem is not such a pair.
-// throws: Error(Input) naming a camera sidecar that exists but is not JSON (as for a table's own sidecar).
+// throws: Error(Input) naming a camera sidecar that is not JSON when both sidecars of a split exist (as for a
+//         table's own sidecar); a split with one sidecar missing is not a pair and is passed over.
 std::vector<SessionVideo> two_camera_videos(const std::filesystem::path& dir, const std::string& stem) {
   const auto read = [](const std::filesystem::path& p) {
     if (!std::filesystem::exists(p)) return nlohmann::json();
@@ -332,8 +333,10 @@ std::vector<SessionVideo> two_camera_videos(const std::filesystem::path& dir, co
     return video.is_object() ? video.value("path", std::string()) : std::string();
   };
   for (size_t plus = stem.find('+'); plus != std::string::npos; plus = stem.find('+', plus + 1)) {
-    const auto a = read(dir / (stem.substr(0, plus) + ".analysis.json"));
-    const auto b = read(dir / (stem.substr(plus + 1) + ".analysis.json"));
+    const auto pa = dir / (stem.substr(0, plus) + ".analysis.json"), pb = dir / (stem.substr(plus + 1) + ".analysis.json");
+    if (!std::filesystem::exists(pa) || !std::filesystem::exists(pb)) continue;  // not this split: no pair here
+    const auto a = read(pa);
+    const auto b = read(pb);
     if (side_of(a) != "A" || side_of(b) != "B" || video_of(a).empty() || video_of(b).empty()) continue;
     const auto options = a.value("options", nlohmann::json::object());
     const double offset = options.is_object() && options.value("offset_sec", nlohmann::json()).is_number()

@@ -334,6 +334,13 @@ TEST(SessionPage, TwoCameraTableReportShowsBothCamerasFromTheirSidecars) {
     EXPECT_EQ(e.code(), ErrorCode::Input);
     EXPECT_NE(std::string(e.what()).find("B.analysis.json: not JSON"), std::string::npos) << e.what();
   }
+  // A split with a sidecar on one side only is no camera pair: a broken file there is not this table's, and
+  // the page is written without videos.
+  util::write_file_atomic(dir / "C+D.frames.csv", synthetic_table(20, 5));
+  util::write_file_atomic(dir / "C.analysis.json", "{not json");
+  r = write_video_report(dir / "C+D.frames.csv", {});
+  EXPECT_FALSE(r.player);
+  EXPECT_TRUE(fs::exists(r.page));
   fs::remove_all(dir);
 }
 
