@@ -36,7 +36,7 @@ cv::Vec3f eye_direction(const cv::Vec3f& eyeball_centre_px, cv::Point2f iris_px,
 
 // The camera that filmed the frame, in pixels. The mesh is a local orthographic view: its z axis is the line
 // of sight through the face, which leans away from the camera's optical axis the further the face is from
-// the frame's centre (16° for a face halfway from the centre to the side of a 65° view).
+// the frame's centre (17.7° for a face halfway from the centre to the side of a 65° view).
 struct PinholeCamera {
   float focal_px = 0;     // > 0: pinhole; 0: none, directions stay relative to the line of sight
   cv::Point2f centre_px;  // principal point
