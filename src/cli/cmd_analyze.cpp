@@ -284,6 +284,11 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
     std::cerr << "psyface: frames turned upright: rotated " << summary.video.orientation.rotation_cw_deg << "° clockwise"
               << (summary.video.orientation.hflip ? " after mirroring" : "") << " (" << summary.video.orientation_source
               << ")\n";
+  if (video::square_pixel_scale(summary.video) != 1.0)
+    std::cerr << "psyface: frames scaled to square pixels: stored " << summary.video.stored_width_px << "x"
+              << summary.video.stored_height_px << " with pixels " << summary.video.pixel_aspect_num << ":"
+              << summary.video.pixel_aspect_den << " wide, analysed as " << summary.video.width_px << "x"
+              << summary.video.height_px << " (the tables' coordinates are in that picture)\n";
   if (!summary.shot_cut_sec.empty() || !summary.persons.splits.splits.empty())
     std::cerr << "psyface: " << summary.shot_cut_sec.size() << " shot cuts (every track ended there), "
               << summary.persons.splits.splits.size() << " tracks split where the identity changed\n";

@@ -35,6 +35,12 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
   info.codec_name = avcodec_get_name(s->codecpar->codec_id);
   info.stored_width_px = s->codecpar->width;
   info.stored_height_px = s->codecpar->height;
+  // The stream's sample aspect ratio, else the container's (FFmpeg's guess, as ffprobe shows it). Ratios
+  // beyond 4:1 either way are no camera's (a damaged header): the pixels are then taken as square.
+  const AVRational sar = av_guess_sample_aspect_ratio(const_cast<AVFormatContext*>(fmt), const_cast<AVStream*>(s), nullptr);
+  if (sar.num > 0 && sar.den > 0 && sar.num != sar.den && sar.num <= 4 * int64_t{sar.den} &&
+      sar.den <= 4 * int64_t{sar.num})
+    av_reduce(&info.pixel_aspect_num, &info.pixel_aspect_den, sar.num, sar.den, 1 << 20);
   size_t matrix_bytes = 0;
   const uint8_t* matrix = av_stream_get_side_data(s, AV_PKT_DATA_DISPLAYMATRIX, &matrix_bytes);
   const AVDictionaryEntry* tag = av_dict_get(s->metadata, "rotate", nullptr, 0);
@@ -67,8 +73,9 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
 
 void set_displayed_size(VideoInfo& info) {
   const bool swap = info.orientation.rotation_cw_deg == 90 || info.orientation.rotation_cw_deg == 270;
-  info.width_px = swap ? info.stored_height_px : info.stored_width_px;
-  info.height_px = swap ? info.stored_width_px : info.stored_height_px;
+  const int width = square_pixel_width(info);
+  info.width_px = swap ? info.stored_height_px : width;
+  info.height_px = swap ? width : info.stored_height_px;
 }
 
 void override_orientation(VideoInfo& info, int rotation_deg) {
@@ -101,6 +108,18 @@ OpenedInput open_input(const std::filesystem::path& path, const AVIOInterruptCB*
 }
 
 }  // namespace detail
+
+double square_pixel_scale(const VideoInfo& info) {
+  if (info.pixel_aspect_num <= 0 || info.pixel_aspect_den <= 0) return 1.0;
+  const double ratio = double(info.pixel_aspect_num) / info.pixel_aspect_den;
+  return std::fabs(ratio - 1.0) < kSquarePixelTolerance ? 1.0 : ratio;
+}
+
+int square_pixel_width(const VideoInfo& info) {
+  const double scale = square_pixel_scale(info);
+  if (scale == 1.0) return info.stored_width_px;
+  return std::max(1, static_cast<int>(std::lround(info.stored_width_px * scale)));
+}
 
 VideoInfo probe(const std::filesystem::path& path) { return detail::open_input(path, nullptr).info; }
 

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include <opencv2/imgproc.hpp>
+
 #include "psyface/error.hpp"
 #include "video/av_frame_to_bgr.hpp"
 #include "video/av_input.hpp"
@@ -17,6 +19,19 @@
 
 namespace psyface::video {
 namespace {
+
+// A picture of non-square pixels stretched (or squeezed) to square ones (VideoInfo::pixel_aspect_num);
+// unchanged when the pixels are square.
+cv::Mat to_square_pixels(cv::Mat bgr, const VideoInfo& info) {
+  const double scale = square_pixel_scale(info);
+  if (scale == 1.0) return bgr;
+  const int width = bgr.cols == info.stored_width_px ? square_pixel_width(info)
+                                                      : std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));
+  if (width == bgr.cols) return bgr;
+  cv::Mat out;
+  cv::resize(bgr, out, {width, bgr.rows}, 0, 0, width > bgr.cols ? cv::INTER_LINEAR : cv::INTER_AREA);
+  return out;
+}
 
 // A decode ending this much before the expected end (or 5 frame periods, if longer) is "truncated".
 constexpr double kTruncationToleranceSec = 1.0;
@@ -333,7 +348,7 @@ bool VideoReader::Impl::handle_frame(Frame& out) {
   if (decision == FrameSampler::Decision::Skip) return false;  // never converted: the cheap path
   out.frame_index = index;
   out.t_sec = t_sec;
-  out.bgr = apply_orientation(to_bgr_.convert(*av_frame_), input_.info.orientation);
+  out.bgr = apply_orientation(to_square_pixels(to_bgr_.convert(*av_frame_), input_.info), input_.info.orientation);
   out.shot_cut = options_.detect_shot_cuts && cuts_.update(out.bgr, t_sec).cut;
   report_.shot_cuts += out.shot_cut ? 1 : 0;
   ++report_.frames_delivered;

@@ -20,6 +20,11 @@ struct VideoInfo {
   int height_px = 0;
   int stored_width_px = 0;        // of the picture as coded in the stream (before orientation)
   int stored_height_px = 0;
+  // The shape of a stored pixel, width:height, reduced (the stream's or container's sample aspect ratio;
+  // 1:1 when it says none). Frames are delivered in square pixels: a stored row of w pixels becomes
+  // square_pixel_width(info) pixels before the orientation turns it (anamorphic PAL DV, 720x576 at 64:45,
+  // becomes 1024x576; within 1 % of square nothing changes). docs/video.md, "Non-square pixels".
+  int pixel_aspect_num = 1, pixel_aspect_den = 1;
   Orientation orientation;        // applied to every delivered frame (display matrix, rotate tag, option)
   std::string orientation_source = "none";  // "display matrix", "rotate tag", "--rotation", or "none" when
                                             // the file asks for no turn
@@ -28,6 +33,19 @@ struct VideoInfo {
   int64_t frame_count_estimate = 0;  // stream header's frame count, else duration × nominal fps
   double start_time_sec = 0;      // stream start time; t_sec = 0 here
 };
+
+// Pixels within 1 % of square count as square: editing tools leave such ratios when they round a scaled
+// size (447:448 for 596x336 scaled to 640x360), and stretching by them would change faces by < 1 % at the
+// cost of a resize of every frame.
+inline constexpr double kSquarePixelTolerance = 0.01;
+
+// ensures: the factor a stored row's width is scaled by to square pixels: pixel_aspect_num /
+//          pixel_aspect_den, or 1 when that lies within kSquarePixelTolerance of 1 (or is not set).
+double square_pixel_scale(const VideoInfo& info);
+
+// ensures: the width of a stored row in square pixels: stored_width_px · square_pixel_scale(info), rounded
+//          to the nearest pixel (at least 1).
+int square_pixel_width(const VideoInfo& info);
 
 // One decoded (and selected) frame.
 struct Frame {

@@ -153,6 +153,61 @@ TEST(Cli, AnalyzeWritesCsvAndProvenance) {
   fs::remove_all(dir);
 }
 
+// Mean box width and height of the success rows of a frames table.
+std::pair<double, double> mean_box(const fs::path& table) {
+  std::ifstream csv(table);
+  std::string line;
+  std::getline(csv, line);
+  double w = 0, h = 0;
+  int n = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f.size() < 12 || f[5] != "1") continue;
+    w += std::stod(f[10]), h += std::stod(f[11]), ++n;
+  }
+  return {n ? w / n : 0, n ? h / n : 0};
+}
+
+// fer woman2 stored anamorphic (596 columns squeezed into 420, pixels marked 64:45): analysed in square
+// pixels, her face box has the width and height it has in the original (it was 70 % as wide before), and
+// the sidecar and stderr say what was done.
+TEST(Cli, NonSquarePixelsAreAnalysedAsDisplayed) {
+  PSYFACE_REQUIRE_SHARED("data/videos/fer_woman2.mp4");
+  if (!models_built() || std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs models and ffmpeg";
+  const auto dir = temp_dir("anamorphic");
+  const auto v = test::shared_dir() / "data/videos";
+  const std::string make = "ffmpeg -nostdin -v error -y -t 2 -i " + (v / "fer_woman2.mp4").string() +
+                           " -vf scale=420:336,setsar=64/45 -an -c:v libx264 -preset ultrafast -crf 12 " +
+                           (dir / "squeezed.mp4").string();
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const Result r = run("analyze " + (dir / "squeezed.mp4").string() + " --out " + dir.string() + " -q --fps 5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("frames scaled to square pixels: stored 420x336 with pixels 64:45 wide, analysed as 597x336"),
+            std::string::npos)
+      << r.err;
+  const auto meta = nlohmann::json::parse(util::read_file(dir / "squeezed.analysis.json"));
+  EXPECT_EQ(meta["video"]["pixel_aspect"], "64:45");
+  EXPECT_EQ(meta["video"]["width_px"], 597);
+  const Result o = run("analyze " + (v / "fer_woman2.mp4").string() + " --out " + dir.string() + " -q --fps 5 --end 2");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(nlohmann::json::parse(util::read_file(dir / "fer_woman2.analysis.json"))["video"]["pixel_aspect"], "1:1");
+  const auto [w, h] = mean_box(dir / "squeezed.frames.csv");
+  const auto [w0, h0] = mean_box(dir / "fer_woman2.frames.csv");
+  ASSERT_GT(w0, 0);
+  EXPECT_NEAR(w / w0, 1.0, 0.05) << w << " against " << w0;
+  EXPECT_NEAR(h / h0, 1.0, 0.05) << h << " against " << h0;
+  // The control: the same squeezed picture marked square (as it was read before) gives a narrower box.
+  const std::string square = "ffmpeg -nostdin -v error -y -i " + (dir / "squeezed.mp4").string() +
+                             " -vf setsar=1 -an -c:v libx264 -preset ultrafast -crf 12 " + (dir / "marked_square.mp4").string();
+  ASSERT_EQ(std::system(square.c_str()), 0) << square;
+  ASSERT_EQ(run("analyze " + (dir / "marked_square.mp4").string() + " --out " + dir.string() + " -q --fps 5").exit_code, 0);
+  const auto [ws, hs] = mean_box(dir / "marked_square.frames.csv");
+  EXPECT_LT(ws / w0, 0.85) << ws << " against " << w0;
+  fs::remove_all(dir);
+}
+
 // Two dev clips joined by a hard cut, stored upside down with a rotation tag (-c copy): the sidecar
 // records the rotation applied and the cut; --rotation replaces the file's rotation; bad values are usage errors.
 TEST(Cli, SidecarCountsRotationAndCuts) {

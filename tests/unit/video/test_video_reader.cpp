@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <cmath>
 #include <fstream>
 
 #include "psyface/error.hpp"
+#include "video/probe.hpp"
 #include "video_test_support.hpp"
 
 namespace psyface::video {
@@ -17,6 +19,77 @@ using test::read_all;
 using test::ReadResult;
 using test::shared_video;
 using test::TempDir;
+
+// Anamorphic video (PAL DV at 16:9: 720x576 stored, each pixel 64:45 as wide as tall) is delivered in
+// square pixels, 1024x576: a square drawn in the displayed picture stays square for the face models. Before,
+// frames came at the stored size and every face was squeezed to 70 % of its width without a word.
+TEST(VideoReader, NonSquarePixelsAreDeliveredSquare) {
+  if (!test::have_ffmpeg_cli()) GTEST_SKIP() << "ffmpeg CLI not installed";
+  TempDir dir;
+  const auto clip = dir / "anamorphic.mp4";
+  // A 1024x576 grey picture with a white 200x200 square at (412, 188), stored as 720 columns marked 64:45.
+  ASSERT_TRUE(test::run_ffmpeg(
+      "-f lavfi -i color=c=gray:s=1024x576:r=25:d=0.4 -vf "
+      "\"drawbox=x=412:y=188:w=200:h=200:color=white:t=fill,scale=720:576,setsar=64/45\" -c:v libx264 "
+      "-preset ultrafast -qp 0 -pix_fmt yuv444p " + clip.string()));
+  const VideoInfo info = probe(clip);
+  EXPECT_EQ(info.stored_width_px, 720);
+  EXPECT_EQ(info.pixel_aspect_num, 64);
+  EXPECT_EQ(info.pixel_aspect_den, 45);
+  EXPECT_EQ(square_pixel_width(info), 1024);
+  EXPECT_EQ(info.width_px, 1024);
+  EXPECT_EQ(info.height_px, 576);
+  VideoReader reader(clip);
+  EXPECT_EQ(reader.info().width_px, 1024);
+  Frame frame;
+  ASSERT_TRUE(reader.next(frame));
+  ASSERT_EQ(frame.bgr.cols, 1024);
+  ASSERT_EQ(frame.bgr.rows, 576);
+  cv::Mat grey;
+  cv::cvtColor(frame.bgr, grey, cv::COLOR_BGR2GRAY);
+  const cv::Rect box = cv::boundingRect(grey > 200);  // the white square
+  EXPECT_NEAR(box.x, 412, 2);
+  EXPECT_NEAR(box.width, 200, 3);
+  EXPECT_NEAR(box.height, 200, 1);
+  // Turned upright after the stretch: --rotation 90 gives 576x1024.
+  ReadOptions turned;
+  turned.rotation_deg = 90;
+  VideoReader upright(clip, turned);
+  ASSERT_TRUE(upright.next(frame));
+  EXPECT_EQ(frame.bgr.cols, 576);
+  EXPECT_EQ(frame.bgr.rows, 1024);
+  EXPECT_EQ(upright.info().width_px, 576);
+  // Square pixels are read as stored.
+  const auto square = dir / "square.mp4";
+  ASSERT_TRUE(test::run_ffmpeg("-f lavfi -i color=c=gray:s=320x240:r=25:d=0.2 -vf setsar=1 -c:v libx264 "
+                               "-preset ultrafast " + square.string()));
+  const VideoInfo sq = probe(square);
+  EXPECT_EQ(sq.pixel_aspect_num, 1);
+  EXPECT_EQ(sq.pixel_aspect_den, 1);
+  EXPECT_EQ(sq.width_px, 320);
+  VideoReader plain(square);
+  ASSERT_TRUE(plain.next(frame));
+  EXPECT_EQ(frame.bgr.cols, 320);
+}
+
+// The width in square pixels, by hand: ratios within 1 % of square (x264 itself stores 447:448 as 1:1; other
+// writers keep it) leave the width; 1 % and more scale it.
+TEST(VideoReader, SquarePixelWidthByHand) {
+  VideoInfo v;
+  v.stored_width_px = 720;
+  const auto width = [&](int num, int den) {
+    v.pixel_aspect_num = num, v.pixel_aspect_den = den;
+    return square_pixel_width(v);
+  };
+  EXPECT_EQ(width(1, 1), 720);
+  EXPECT_EQ(width(447, 448), 720);   // 0.9978
+  EXPECT_EQ(width(64, 45), 1024);    // PAL DV 16:9
+  EXPECT_EQ(width(16, 15), 768);     // PAL DV 4:3
+  EXPECT_EQ(width(10, 11), 655);     // NTSC DV 4:3: 654.5 rounded
+  EXPECT_EQ(width(99, 100), 713);    // exactly 1 % off: scaled (712.8)
+  EXPECT_DOUBLE_EQ(square_pixel_scale(v), 0.99);
+  EXPECT_EQ(width(0, 1), 720);       // not set
+}
 
 ReadResult read_file(const std::filesystem::path& path, const ReadOptions& options = {}) {
   VideoReader reader(path, options);
