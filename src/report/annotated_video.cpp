@@ -36,6 +36,13 @@ void check_table_fits(const AnnotationTable& table, const video::VideoInfo& info
     const bool same = v->width_px == info.width_px && v->height_px == info.height_px &&
                       std::abs(v->nominal_fps - info.nominal_fps) <= 0.01 * std::max(1.0, info.nominal_fps) &&
                       std::abs(v->duration_sec - info.duration_sec) <= std::max(0.05, 2 * period);
+    if (!same && !v->pixel_aspect_recorded && video::square_pixel_scale(info) != 1.0)
+      throw Error(ErrorCode::Input, table.source + " was made (" + v->sidecar.string() +
+                                        ") before psyface scaled non-square pixels to square ones: " + info.path +
+                                        " has pixels " + std::to_string(info.pixel_aspect_num) + ":" +
+                                        std::to_string(info.pixel_aspect_den) + " wide and is now analysed as " +
+                                        std::to_string(info.width_px) + "x" + std::to_string(info.height_px) +
+                                        ", its faces no longer squeezed: analyse it again");
     if (!same)
       throw Error(ErrorCode::Input, table.source + " was made from a video of " +
                                         describe(v->width_px, v->height_px, v->nominal_fps, v->duration_sec) + " (" +

@@ -158,6 +158,7 @@ TableVideoFacts read_sidecar(const std::filesystem::path& sidecar) {
     facts.height_px = v.at("height_px").get<int>();
     facts.nominal_fps = v.value("nominal_fps", 0.0);
     facts.duration_sec = v.value("duration_sec", 0.0);
+    facts.pixel_aspect_recorded = v.contains("pixel_aspect");
     if (j.contains("options") && j["options"].contains("rotation"))
       facts.rotation = j["options"]["rotation"].get<std::string>();
   } catch (const nlohmann::json::exception& e) {

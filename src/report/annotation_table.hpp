@@ -38,6 +38,8 @@ struct TableVideoFacts {
   int width_px = 0, height_px = 0;  // displayed size
   double nominal_fps = 0, duration_sec = 0;
   std::string rotation = "auto";    // the analysis's --rotation option
+  bool pixel_aspect_recorded = false;  // video.pixel_aspect present: made by a psyface that scales
+                                       // non-square pixels to square ones (2026-12-07 on)
 };
 
 struct AnnotationTable {

@@ -18,7 +18,8 @@ struct OpenedInput {
 // throws: psyface::Error(ErrorCode::Input) naming the file and the reason (see probe()).
 OpenedInput open_input(const std::filesystem::path& path, const AVIOInterruptCB* interrupt);
 
-// ensures: width_px / height_px = the stored size turned by info.orientation.
+// ensures: width_px / height_px = the stored size in square pixels (square_pixel_width) turned by
+//          info.orientation.
 void set_displayed_size(VideoInfo& info);
 
 // requires: rotation_deg -1 (keep what the file says) or 0, 90, 180, 270 (clockwise, replaces it).

@@ -33,8 +33,9 @@ int normalise_degrees(int degrees);
 // identity); width and height swap for 90 and 270.
 cv::Mat apply_orientation(const cv::Mat& stored, const Orientation& o);
 
-// ensures: where a point (x, y) of the stored picture (size stored_size) lands in the displayed picture
-// (pixel-centre convention: a pixel at column c has x = c + 0.5).
+// ensures: where a point (x, y) of the stored picture (size stored_size; in square pixels, i.e. after
+// VideoReader's stretch of non-square ones) lands in the displayed picture (pixel-centre convention: a
+// pixel at column c has x = c + 0.5).
 cv::Point2f map_stored_to_displayed(const cv::Point2f& p, const cv::Size& stored_size, const Orientation& o);
 
 }  // namespace psyface::video

@@ -35,7 +35,7 @@ VideoInfo describe(const std::filesystem::path& path, const AVFormatContext* fmt
   info.codec_name = avcodec_get_name(s->codecpar->codec_id);
   info.stored_width_px = s->codecpar->width;
   info.stored_height_px = s->codecpar->height;
-  // The stream's sample aspect ratio, else the container's (FFmpeg's guess, as ffprobe shows it). Ratios
+  // The container's sample aspect ratio (e.g. MP4 pasp), else the stream's (FFmpeg's guess, as ffprobe shows it). Ratios
   // beyond 4:1 either way are no camera's (a damaged header): the pixels are then taken as square.
   const AVRational sar = av_guess_sample_aspect_ratio(const_cast<AVFormatContext*>(fmt), const_cast<AVStream*>(s), nullptr);
   if (sar.num > 0 && sar.den > 0 && sar.num != sar.den && sar.num <= 4 * int64_t{sar.den} &&

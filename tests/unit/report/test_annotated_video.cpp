@@ -169,5 +169,30 @@ TEST(AnnotatedVideo, RefusesATableOfAnotherVideo) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// A table made before psyface scaled non-square pixels (its sidecar has no video.pixel_aspect and the stored
+// size) is refused with that reason, not as "a table of another video"; with pixel_aspect recorded the
+// usual size check speaks.
+TEST(AnnotatedVideo, ATableMadeBeforeSquarePixelsIsRefusedWithTheReason) {
+  TempDir dir;
+  const auto clip = dir / "dv.mp4";  // 640x480 stored, pixels 4:3 wide: 853x480 displayed
+  if (!video::test::run_ffmpeg("-f lavfi -i color=c=0x305070:size=640x480:rate=25 -t 2 -vf setsar=4/3 -c:v libx264 "
+                               "-pix_fmt yuv420p '" + clip.string() + "'"))
+    GTEST_SKIP() << "no ffmpeg";
+  util::write_file_atomic(dir / "s.frames.csv", table_text());
+  util::write_file_atomic(dir / "s.analysis.json",
+                          R"({"video": {"path": "dv.mp4", "width_px": 640, "height_px": 480, "nominal_fps": 25,
+                               "duration_sec": 2.0}, "options": {"rotation": "auto"}})");
+  const auto out = dir / "out.mp4";
+  expect_input_error([&] { annotate_video(clip, read_annotation_table(dir / "s.frames.csv"), out, {}, {}); },
+                     "before psyface scaled non-square pixels to square ones: " + clip.string() +
+                         " has pixels 4:3 wide and is now analysed as 853x480");
+  util::write_file_atomic(dir / "s.analysis.json",
+                          R"({"video": {"path": "dv.mp4", "width_px": 640, "height_px": 480, "pixel_aspect": "1:1",
+                               "nominal_fps": 25, "duration_sec": 2.0}, "options": {"rotation": "auto"}})");
+  expect_input_error([&] { annotate_video(clip, read_annotation_table(dir / "s.frames.csv"), out, {}, {}); },
+                     "was made from a video of 640x480");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace psyface::report

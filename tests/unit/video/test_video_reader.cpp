@@ -70,6 +70,13 @@ TEST(VideoReader, NonSquarePixelsAreDeliveredSquare) {
   VideoReader plain(square);
   ASSERT_TRUE(plain.next(frame));
   EXPECT_EQ(frame.bgr.cols, 320);
+  // A ratio beyond 4:1 is no camera's (a damaged header): taken as square, not a 1600-pixel-wide frame.
+  const auto absurd = dir / "absurd.mp4";
+  ASSERT_TRUE(test::run_ffmpeg("-f lavfi -i color=c=gray:s=320x240:r=25:d=0.2 -vf setsar=5/1 -c:v libx264 "
+                               "-preset ultrafast " + absurd.string()));
+  const VideoInfo five = probe(absurd);
+  EXPECT_EQ(five.pixel_aspect_num, 1);
+  EXPECT_EQ(five.width_px, 320);
 }
 
 // The width in square pixels, by hand: ratios within 1 % of square (x264 itself stores 447:448 as 1:1; other
