@@ -25,6 +25,7 @@
 #include "study/work_folders.hpp"
 #include "util/atomic_file.hpp"
 #include "util/sha256.hpp"
+#include "video/probe.hpp"
 
 namespace psyface::study {
 namespace fs = std::filesystem;
@@ -74,6 +75,30 @@ std::string measures_hash(const StudyInputs& in, const std::string& id) {
     }
   }
   return util::sha256_bytes(text);
+}
+
+// Why a done session's stored analysis has squeezed faces, or "": it was made before psyface scaled
+// non-square pixels to square ones (its stored sidecar has no video.pixel_aspect; docs/video.md) and one of
+// its videos has such pixels. Probes the videos (their headers) only for sidecars made before that change:
+// at every run for such a session whose pixels are square, once for one whose are not.
+std::string squeezed_analysis(const fs::path& dir, const SessionState& state, const StudySession& s) {
+  const std::string gz = state.frames_file, tail = ".frames.csv.gz";
+  if (gz.size() <= tail.size() || gz.compare(gz.size() - tail.size(), tail.size(), tail) != 0) return "";
+  const fs::path sidecar = dir / (gz.substr(0, gz.size() - tail.size()) + ".analysis.json");
+  std::error_code ec;
+  if (!fs::is_regular_file(sidecar, ec) || util::read_file(sidecar).find("\"pixel_aspect\"") != std::string::npos)
+    return "";
+  for (const fs::path& video : {s.video_path, s.therapist_video_path}) {
+    if (video.empty()) continue;
+    try {
+      const video::VideoInfo info = video::probe(video);
+      if (video::square_pixel_scale(info) != 1.0)
+        return video.filename().string() + " has pixels " + std::to_string(info.pixel_aspect_num) + ":" +
+               std::to_string(info.pixel_aspect_den) + " wide, analysed before psyface scaled them to square ones";
+    } catch (const Error&) {  // an unreadable video: the analysis itself will say so if it runs
+    }
+  }
+  return "";
 }
 
 // The work planned for one session.
@@ -233,8 +258,12 @@ class Runner {
       const auto state = db_.session(p.session->session_id);
       if (state && state->status == "done" && state->fingerprint == p.fingerprint && state->options_hash == p.options_hash) {
         // a power cut, a full disk or a copy gone wrong can leave a done row with an empty or missing table
-        const std::string damage = stored_table_problem(dir_, *state, false);
+        std::string damage = stored_table_problem(dir_, *state, false);
         if (!damage.empty()) message(state->session_id + ": stored per-frame table unusable (" + damage + "); analysing again");
+        if (damage.empty()) {
+          damage = squeezed_analysis(dir_, *state, *p.session);
+          if (!damage.empty()) message(state->session_id + ": " + damage + "; analysing again");
+        }
         if (damage.empty() && state->measures_hash == p.measures_hash) {
           ++summary_.skipped;
         } else if (!damage.empty() || !remeasure(*state, p)) {  // stored table missing or damaged: analyse again

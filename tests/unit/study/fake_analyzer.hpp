@@ -40,7 +40,7 @@ done
 while [ -e "$here/hold" ] && [ ! -e "$here/go" ]; do sleep 0.01; done
 stem=$(basename "$last"); stem=${stem%.*}
 cp "$here/fake.frames.csv" "$out/$stem.frames.csv"
-printf '{"video":{"duration_sec":4.0},"models":[{"name":"fake","sha256":"0"}]}\n' > "$out/$stem.analysis.json"
+printf '{"video":{"duration_sec":4.0,"pixel_aspect":"1:1"},"models":[{"name":"fake","sha256":"0"}]}\n' > "$out/$stem.analysis.json"
 )";
 
 // A study folder whose sessions `ids` have the videos videos/v1.mp4, v2.mp4, ... (a few bytes each).

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "fake_analyzer.hpp"
 #include "measures/affect_measures.hpp"
@@ -142,6 +143,37 @@ TEST(StudyRun, ASessionsFocalLengthReplacesTheStudysForThatSessionOnly) {
   EXPECT_TRUE(fs::exists(s.dir() / "args-v1.txt"));
   EXPECT_FALSE(fs::exists(s.dir() / "args-v2.txt"));
   EXPECT_NE(util::read_file(s.dir() / "args-v1.txt").find("--focal-px 800 "), std::string::npos);
+}
+
+// A study analysed by a psyface that read non-square pixels as square (its sidecars have no
+// video.pixel_aspect): after the upgrade, the session whose video has 64:45 pixels is analysed again, with
+// the reason; the one with square pixels and the one whose file is no video are not; then all are done.
+TEST(StudyRun, SessionsAnalysedBeforeSquarePixelsAreAnalysedAgainWhenTheirPixelsAreNot) {
+  if (std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
+  test::FakeStudy s("squeezed", {"S1", "S2", "S3"});
+  for (const auto& [video, sar] : {std::pair<std::string, std::string>{"v1.mp4", "64/45"}, {"v2.mp4", "1"}}) {
+    const std::string make = "ffmpeg -nostdin -v error -y -f lavfi -i color=c=gray:s=720x576:r=25:d=0.2 -vf setsar=" + sar +
+                             " -c:v libx264 -preset ultrafast " + (s.dir() / "videos" / video).string();
+    ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  }
+  std::string old_analyzer = test::kFakeAnalyzer;
+  const std::string now = "\"duration_sec\":4.0,\"pixel_aspect\":\"1:1\"";
+  ASSERT_NE(old_analyzer.find(now), std::string::npos);
+  old_analyzer.replace(old_analyzer.find(now), now.size(), "\"duration_sec\":4.0");
+  s.write("fake-analyze.sh", old_analyzer);
+  ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
+  s.write("fake-analyze.sh", test::kFakeAnalyzer);  // the upgrade
+  std::vector<std::string> messages;
+  StudyRunCallbacks cb;
+  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
+  const auto sum = run_study(s.dir(), s.options(), cb);
+  EXPECT_EQ(sum.analysed, 1);
+  EXPECT_EQ(sum.skipped, 2);
+  EXPECT_TRUE(any_has(messages, "S1: v1.mp4 has pixels 64:45 wide, analysed before psyface scaled them to square ones; "
+                                "analysing again"))
+      << joined(messages);
+  EXPECT_FALSE(any_has(messages, "S2:")) << joined(messages);
+  EXPECT_EQ(run_study(s.dir(), s.options()).analysed, 0);
 }
 
 // Issue 15 item 8: after a power cut a done row can point to an empty or missing table; study run used
