@@ -286,8 +286,8 @@ VideoRun analyze_one(const std::filesystem::path& video, const std::string& stem
               << ")\n";
   if (video::square_pixel_scale(summary.video) != 1.0)
     std::cerr << "psyface: frames scaled to square pixels: stored " << summary.video.stored_width_px << "x"
-              << summary.video.stored_height_px << " with pixels " << summary.video.pixel_aspect_num << ":"
-              << summary.video.pixel_aspect_den << " wide, analysed as " << summary.video.width_px << "x"
+              << summary.video.stored_height_px << " with pixels " << video::pixel_aspect_text(summary.video)
+              << " wide, analysed as " << summary.video.width_px << "x"
               << summary.video.height_px << " (the tables' coordinates are in that picture)\n";
   if (!summary.shot_cut_sec.empty() || !summary.persons.splits.splits.empty())
     std::cerr << "psyface: " << summary.shot_cut_sec.size() << " shot cuts (every track ended there), "

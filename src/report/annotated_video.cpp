@@ -39,8 +39,7 @@ void check_table_fits(const AnnotationTable& table, const video::VideoInfo& info
     if (!same && !v->pixel_aspect_recorded && video::square_pixel_scale(info) != 1.0)
       throw Error(ErrorCode::Input, table.source + " was made (" + v->sidecar.string() +
                                         ") before psyface scaled non-square pixels to square ones: " + info.path +
-                                        " has pixels " + std::to_string(info.pixel_aspect_num) + ":" +
-                                        std::to_string(info.pixel_aspect_den) + " wide and is now analysed as " +
+                                        " has pixels " + video::pixel_aspect_text(info) + " wide and is now analysed as " +
                                         std::to_string(info.width_px) + "x" + std::to_string(info.height_px) +
                                         ", its faces no longer squeezed: analyse it again");
     if (!same)

@@ -1,11 +1,11 @@
 // Study-wide analysis options of the done sessions (see analysis_options.hpp).
 #include "study/analysis_options.hpp"
 
-#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "study/manifest.hpp"
 #include "study/study_db.hpp"
 #include "util/sha256.hpp"
 
@@ -25,11 +25,8 @@ SessionAnalysisOptions shared_options(const std::string& session_id, const std::
   if (j.is_object() && j.contains("models") && j["models"].is_string()) o.models = j["models"].get<std::string>();
   // A session's own focal_px column replaced the study's --focal-px in its analyze call (batch_runner's
   // child_args): record the value that was used.
-  if (j.is_object() && j.contains("focal_px") && j["focal_px"].is_string()) {
-    const auto at = std::find(args.begin(), args.end(), "--focal-px");
-    if (at == args.end() || at + 1 == args.end()) args.insert(args.end(), {"--focal-px", j["focal_px"].get<std::string>()});
-    else *(at + 1) = j["focal_px"].get<std::string>();
-  }
+  if (j.is_object() && j.contains("focal_px") && j["focal_px"].is_string())
+    apply_session_focal_px(args, j["focal_px"].get<std::string>());
   std::vector<std::string> kept;
   for (size_t i = 0; i < args.size(); ++i) {
     const bool has_value = is_flag(args[i]) && i + 1 < args.size() && !is_flag(args[i + 1]);

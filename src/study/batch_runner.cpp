@@ -93,8 +93,8 @@ std::string squeezed_analysis(const fs::path& dir, const SessionState& state, co
     try {
       const video::VideoInfo info = video::probe(video);
       if (video::square_pixel_scale(info) != 1.0)
-        return video.filename().string() + " has pixels " + std::to_string(info.pixel_aspect_num) + ":" +
-               std::to_string(info.pixel_aspect_den) + " wide, analysed before psyface scaled them to square ones";
+        return video.filename().string() + " has pixels " + video::pixel_aspect_text(info) +
+               " wide, analysed before psyface scaled them to square ones";
     } catch (const Error&) {  // an unreadable video: the analysis itself will say so if it runs
     }
   }
@@ -137,11 +137,7 @@ Plan make_plan(const StudySession& s, const StudyInputs& in, const StudyRunOptio
 std::vector<std::string> child_args(const StudySession& s, const StudyRunOptions& o, const fs::path& out) {
   std::vector<std::string> a = {"analyze"};
   a.insert(a.end(), o.analyze_args.begin(), o.analyze_args.end());
-  if (!s.focal_px.empty()) {  // the session's own gaze camera replaces the study's (an option is given once)
-    const auto at = std::find(a.begin(), a.end(), "--focal-px");
-    if (at == a.end() || at + 1 == a.end()) a.insert(a.end(), {"--focal-px", s.focal_px});
-    else *(at + 1) = s.focal_px;
-  }
+  apply_session_focal_px(a, s.focal_px);  // the session's own gaze camera replaces the study's
   a.insert(a.end(), {"--quiet", "--out", out.string()});
   if (o.threads_per_job > 0) a.insert(a.end(), {"--threads", std::to_string(o.threads_per_job)});
   a.insert(a.end(), {"--patient", s.patient});

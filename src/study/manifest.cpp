@@ -219,6 +219,13 @@ StudyManifest read_sessions_csv(const fs::path& dir, bool require_videos) {
   return m;
 }
 
+void apply_session_focal_px(std::vector<std::string>& analyze_args, const std::string& focal_px) {
+  if (focal_px.empty()) return;
+  const auto at = std::find(analyze_args.begin(), analyze_args.end(), "--focal-px");
+  if (at == analyze_args.end() || at + 1 == analyze_args.end()) analyze_args.insert(analyze_args.end(), {"--focal-px", focal_px});
+  else *(at + 1) = focal_px;
+}
+
 bool parse_time_sec(const std::string& text, double& seconds) {
   double total = 0;
   size_t start = 0;

@@ -57,6 +57,11 @@ CsvFile split_csv(const std::string& text, const std::string& name, std::vector<
 // throws: Error(Input) whose message lists every problem as "<file>:<line>:<column>: <what>".
 StudyManifest read_sessions_csv(const std::filesystem::path& dir, bool require_videos = true);
 
+// ensures: analyze_args with a session's own focal_px (as written in sessions.csv) in place of the study's
+//          --focal-px value, or appended when the study gave none; unchanged when focal_px is empty. One rule
+//          for the analyze call (batch_runner) and for what the export says it was (analysis_options).
+void apply_session_focal_px(std::vector<std::string>& analyze_args, const std::string& focal_px);
+
 // "90", "90.5", "1:30", "01:01:30.5" -> seconds. false when it does not parse.
 bool parse_time_sec(const std::string& text, double& seconds);
 

@@ -115,6 +115,10 @@ double square_pixel_scale(const VideoInfo& info) {
   return std::fabs(ratio - 1.0) < kSquarePixelTolerance ? 1.0 : ratio;
 }
 
+std::string pixel_aspect_text(const VideoInfo& info) {
+  return std::to_string(info.pixel_aspect_num) + ":" + std::to_string(info.pixel_aspect_den);
+}
+
 int square_pixel_width(const VideoInfo& info) {
   const double scale = square_pixel_scale(info);
   if (scale == 1.0) return info.stored_width_px;

@@ -25,9 +25,8 @@ namespace {
 cv::Mat to_square_pixels(cv::Mat bgr, const VideoInfo& info) {
   const double scale = square_pixel_scale(info);
   if (scale == 1.0) return bgr;
-  const int width = bgr.cols == info.stored_width_px ? square_pixel_width(info)
-                                                      : std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));
-  if (width == bgr.cols) return bgr;
+  const int width = std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));  // = square_pixel_width
+  if (width == bgr.cols) return bgr;                                                 // for a stored-size frame
   cv::Mat out;
   cv::resize(bgr, out, {width, bgr.rows}, 0, 0, width > bgr.cols ? cv::INTER_LINEAR : cv::INTER_AREA);
   return out;

@@ -43,6 +43,9 @@ inline constexpr double kSquarePixelTolerance = 0.01;
 //          pixel_aspect_den, or 1 when that lies within kSquarePixelTolerance of 1 (or is not set).
 double square_pixel_scale(const VideoInfo& info);
 
+// ensures: "num:den" of the stored pixels, e.g. "64:45" or "1:1" (sidecar video.pixel_aspect, messages).
+std::string pixel_aspect_text(const VideoInfo& info);
+
 // ensures: the width of a stored row in square pixels: stored_width_px · square_pixel_scale(info), rounded
 //          to the nearest pixel (at least 1).
 int square_pixel_width(const VideoInfo& info);
