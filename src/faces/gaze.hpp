@@ -24,8 +24,8 @@ struct Gaze {
 // The eye region the iris network sees: square, side kIrisCropScale × the corner distance, centred on the
 // corners' midpoint, rotated to the eye line (MediaPipe's 2.3).
 inline constexpr float kIrisCropScale = 2.3f;
-// Eyeball radius (12 mm) and the depth of its centre behind the midpoint of the eye corners (3 mm), in
-// inter-ocular distances (63 mm).
+// Eyeball radius (12 mm) and the depth of its centre behind the midpoint of the eye corners (3 mm; the
+// corners as the iris network places them in the iris's own crop), in inter-ocular distances (63 mm).
 inline constexpr float kEyeballRadiusIod = 12.0f / 63.0f;
 inline constexpr float kEyeballDepthIod = 3.0f / 63.0f;
 
