@@ -66,9 +66,11 @@ TEST(Gaze, LineOfSightTurnsIntoCameraCoordinates) {
 // On the OpenFace sample (a man looking about at the camera) the gaze is valid in every frame with a face
 // and its angles stay within 14.3° of the optical axis (measured with OpenFace's guess of the camera: up to
 // 9.7°); mirroring the frame (and so the face's place in it) mirrors gaze_angle_x within 2.6° (measured:
-// up to 1.6° at frame 49, 1.0° in y; the mesh and the iris crops are not exactly mirror-symmetric). Before
-// the eyeball centre came from the iris network's own eye corners: up to 17.1°, 4.1° and 3.0°.
+// up to 1.6° at frame 49, 1.0° in y; the mesh and the iris crops are not exactly mirror-symmetric). With the
+// eyeball centre at the mesh's eye corners (before 2026-12-08) they were 17.1°, 4.1° and 3.0°. Each
+// eye's direction mirrors too, within 0.05 in x (reading the left eye's crop unmirrored gives 0.24–0.33).
 TEST(Gaze, OpenFaceSampleLooksNearTheCameraAndMirrorsWithTheFrame) {
+  constexpr float kEyeMirrorTolerance = 0.05f;  // of a unit vector's x, ~2.9° (measured: up to 0.039)
   REQUIRE_FACEMESH_MODEL();
   const auto frames = read_frames("data/videos/openface_sample_2015-10-15-15-14.avi", 60);
   if (frames.empty()) GTEST_SKIP() << "../shared absent";
@@ -90,6 +92,10 @@ TEST(Gaze, OpenFaceSampleLooksNearTheCameraAndMirrorsWithTheFrame) {
     EXPECT_LT(std::fabs(g.angle_y_rad), 0.25f) << k;
     EXPECT_NEAR(g.angle_x_rad, -m.angle_x_rad, 0.045f) << k;  // 2.6°
     EXPECT_NEAR(g.angle_y_rad, m.angle_y_rad, 0.045f) << k;
+    // Eye by eye: the subject's right eye in the frame is the left eye in the mirrored one, x flipped
+    // (a lost un-mirroring of the left eye's crop would show here, not in the mean of the two eyes).
+    EXPECT_NEAR(g.right_eye[0], -m.left_eye[0], kEyeMirrorTolerance) << k;
+    EXPECT_NEAR(g.left_eye[0], -m.right_eye[0], kEyeMirrorTolerance) << k;
     EXPECT_NEAR(cv::norm(g.right_eye), 1.0, 1e-5);
     ++measured;
   }
