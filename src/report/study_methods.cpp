@@ -106,8 +106,14 @@ std::string paragraph(const StudyFacts& f, const StudyStatistics& st, std::set<s
   std::set<std::string> versions;
   for (const auto& r : f.runs) versions.insert(r.psyface_version);
   std::vector<std::string> v(versions.begin(), versions.end());
+  std::set<int> revisions;
+  for (const auto& o : f.options) revisions.insert(o.measurement_revision);
+  std::vector<std::string> rv;
+  for (int r : revisions) rv.push_back(std::to_string(r));
+  if (rv.empty()) rv.push_back(std::to_string(kMeasurementRevision));
   std::string p = "Facial expressions were measured offline with psyface " +
-                  (v.empty() ? std::string(kVersion) : join(v)) +
+                  (v.empty() ? std::string(kVersion) : join(v)) + " (measurement revision" +
+                  (rv.size() > 1 ? "s " : " ") + join(rv) + ")" +
                   ": faces were detected and tracked in each frame, assigned to patient and therapist, and the "
                   "probabilities of seven displayed emotion categories (neutral, happy, sad, angry, fearful, disgusted, "
                   "surprised) and a smile intensity were estimated with these models: " + models_text(f) + ". Videos were analysed with " +
@@ -168,7 +174,9 @@ nlohmann::ordered_json provenance(const StudyFacts& f, const StudyStatistics& st
                     {"finished", r.finished_at}});
   j["runs"] = runs;
   auto options = nlohmann::ordered_json::array();
-  for (const auto& o : f.options) options.push_back({{"session_id", o.session_id}, {"options", o.options}, {"models", o.models}});
+  for (const auto& o : f.options)
+    options.push_back({{"session_id", o.session_id}, {"options", o.options}, {"models", o.models},
+                       {"measurement_revision", o.measurement_revision}});
   j["analysis_options"] = options;
   auto files = nlohmann::ordered_json::array();
   for (const auto& p : st.files) files.push_back(p.string());

@@ -41,7 +41,11 @@ SessionAnalysisOptions shared_options(const std::string& session_id, const std::
   }
   for (const auto& k : kept) o.options += (o.options.empty() ? "" : " ") + k;
   o.values["models"] = o.models.empty() ? "not recorded" : o.models;
-  o.options_hash = util::sha256_bytes(nlohmann::json{{"analyze", kept}, {"models", o.models}}.dump());
+  if (j.is_object() && j.contains("measurement_revision") && j["measurement_revision"].is_number_integer())
+    o.measurement_revision = j["measurement_revision"].get<int>();
+  o.values["measurement revision"] = std::to_string(o.measurement_revision);
+  o.options_hash = util::sha256_bytes(
+      nlohmann::json{{"analyze", kept}, {"models", o.models}, {"measurement_revision", o.measurement_revision}}.dump());
   return o;
 }
 

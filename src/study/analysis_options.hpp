@@ -4,7 +4,8 @@
 // Only the options shared by the whole study count: the analyze options (fps, detector, model, ...) and
 // the models' checksum. The per-session fields of options_json (video, layout, patient, therapist video,
 // offset) and the path of the models folder (it may differ between hosts) are left out, but a session's own
-// focal_px replaces the study's --focal-px, as it did in that session's analyze call.
+// focal_px replaces the study's --focal-px, as it did in that session's analyze call. The measurement
+// revision of the psyface that analysed it counts too (runs before it was recorded: revision 1).
 #pragma once
 #include <filesystem>
 #include <map>
@@ -19,7 +20,8 @@ struct SessionAnalysisOptions {
   std::string session_id;
   std::string options;        // readable: "--fps 1 --start 0 ... --engine auto" ("" when not recorded)
   std::string models;         // checksum of the model manifests ("" when not recorded)
-  std::string options_hash;   // SHA-256 of the shared options (options and models), hex
+  std::string options_hash;   // SHA-256 of the shared options (options, models, revision), hex
+  int measurement_revision = 1;  // kMeasurementRevision of the psyface that analysed it (1: not recorded)
   std::map<std::string, std::string> values;  // flag -> value ("on" for a flag without value); "models" too
 };
 

@@ -16,6 +16,8 @@
 
 #include "measures/affect_measures.hpp"
 #include "psyface/error.hpp"
+#include "psyface/version.hpp"
+#include "study/analysis_options.hpp"
 #include "study/child_process.hpp"
 #include "study/frames_store.hpp"
 #include "study/manifest.hpp"
@@ -115,6 +117,8 @@ nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOpti
                               {"offset_sec", s.offset_sec}};
   if (s.inset != "therapist") j["inset"] = s.inset;  // only when set: the hashes of existing sessions stay
   if (!s.focal_px.empty()) j["focal_px"] = s.focal_px;  // likewise
+  // Always: a study analysed by an older revision is analysed again once (plan_all says why).
+  j["measurement_revision"] = kMeasurementRevision;
   return j;
 }
 
@@ -246,6 +250,8 @@ class Runner {
     std::vector<const StudySession*> sorted;
     for (const auto& s : in_.manifest.sessions) sorted.push_back(&s);
     std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->session_id < b->session_id; });
+    std::map<std::string, int> revision;  // done sessions: the measurement revision that analysed them
+    for (const auto& d : done_session_options(db_.raw())) revision[d.session_id] = d.measurement_revision;
     for (size_t i = 0; i < sorted.size(); ++i) {
       if (static_cast<int>(i % o_.shards) != o_.shard - 1) continue;
       ++summary_.in_shard;
@@ -272,6 +278,11 @@ class Runner {
         if (std::isfinite(state->duration_sec)) progress_.video_hours_done += state->duration_sec / 3600;
         continue;
       }
+      if (state && state->status == "done" && revision.count(state->session_id) &&
+          revision[state->session_id] != kMeasurementRevision)
+        message(state->session_id + ": measured by psyface's measurement revision " +
+                std::to_string(revision[state->session_id]) + ", this psyface's is " +
+                std::to_string(kMeasurementRevision) + " (docs/output-format.md); analysing again");
       if (state && state->status == "running" && !stale(*state)) {
         ++summary_.elsewhere;
         ++progress_.elsewhere;

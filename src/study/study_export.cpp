@@ -103,8 +103,10 @@ std::string dictionary(SqliteDb& db, const std::vector<std::string>& free_column
   out << "session_info.csv,analysis_options,text,,study-wide psyface analyze options of the run that analysed the "
          "session (done sessions; NA otherwise)\n";
   out << "session_info.csv,analysis_models,text,,SHA-256 of the model manifests used by that run\n";
-  out << "session_info.csv,analysis_options_hash,text,,SHA-256 of analysis_options and analysis_models: sessions "
-         "with different hashes were analysed differently\n";
+  out << "session_info.csv,analysis_options_hash,text,,SHA-256 of analysis_options, analysis_models and "
+         "analysis_measurement_revision: sessions with different hashes were analysed differently\n";
+  out << "session_info.csv,analysis_measurement_revision,integer,,psyface's measurement revision that analysed the "
+         "session (1: before revisions were recorded; docs/output-format.md)\n";
   return out.str();
 }
 
@@ -121,7 +123,7 @@ std::string session_info(SqliteDb& db, std::vector<std::string>& free_columns) {
   std::ostringstream out;
   out << "session_id,status";
   for (const auto& c : free_columns) out << "," << tables::csv_field(c);
-  out << ",analysis_options,analysis_models,analysis_options_hash\n";
+  out << ",analysis_options,analysis_models,analysis_options_hash,analysis_measurement_revision\n";
   for (const auto& [id, status, extra] : rows) {
     out << tables::csv_field(id) << "," << status;
     for (const auto& c : free_columns) {
@@ -133,6 +135,7 @@ std::string session_info(SqliteDb& db, std::vector<std::string>& free_columns) {
                                  it == options.end() ? nullptr : &it->second.models,
                                  it == options.end() ? nullptr : &it->second.options_hash})
       out << "," << (!v || v->empty() ? "NA" : tables::csv_field(*v));
+    out << "," << (it == options.end() ? "NA" : std::to_string(it->second.measurement_revision));
     out << "\n";
   }
   return out.str();

@@ -14,6 +14,7 @@
 
 #include "cli_test_support.hpp"
 #include "measures/affect_measures.hpp"
+#include "psyface/version.hpp"
 #include "measures/role_frames.hpp"
 #include "util/atomic_file.hpp"
 
@@ -112,6 +113,7 @@ TEST(CliActionUnits, GazeIsTurnedIntoTheCamerasCoordinates) {
   EXPECT_DOUBLE_EQ(camera["centre_px"][0].get<double>(), 320.0);
   EXPECT_DOUBLE_EQ(camera["centre_px"][1].get<double>(), 180.0);
   EXPECT_EQ(sidecar("sight")["gaze_camera"]["model"], "line of sight");
+  EXPECT_EQ(sidecar("camera")["measurement_revision"].get<int>(), kMeasurementRevision);  // gaze's method is in it
   const auto with_camera = read_rows(dir / "camera/pyfeat_WolfgangLanger_Pexels.frames.csv");
   const auto along_sight = read_rows(dir / "sight/pyfeat_WolfgangLanger_Pexels.frames.csv");
   ASSERT_EQ(with_camera.size(), along_sight.size());

@@ -78,8 +78,11 @@ TEST(StudyImportCli, ExportStatsAndStatusSayWhenDoneSessionsWereAnalysedDifferen
   for (const auto& [id, h] : same_hash) EXPECT_EQ(h, same_hash.begin()->second) << id;
   EXPECT_EQ(options.at("S1"), "--fps 1 --detector yunet");
   EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_models").at("S4"), "0123456789abcdef");
+  // these runs' options record no measurement revision (as before 2026-12-08): revision 1
+  EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_measurement_revision").at("S2"), "1");
   const std::string dictionary = util::read_file(dir / "export" / "data_dictionary.csv");
   EXPECT_NE(dictionary.find("session_info.csv,analysis_options_hash,text"), std::string::npos);
+  EXPECT_NE(dictionary.find("session_info.csv,analysis_measurement_revision,integer"), std::string::npos);
   r = test::run("study status " + dir.string());
   EXPECT_EQ(r.out.find("WARNING"), std::string::npos) << r.out;
   fs::remove_all(dir);

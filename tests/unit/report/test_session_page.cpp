@@ -199,6 +199,12 @@ TEST(SessionPage, VideoReportWritesBesideTheTableAndRefusesOtherNames) {
   EXPECT_EQ(r.warnings[0], "2 corrupt frames, 0 decode errors");
   EXPECT_NE(html.find("<td data-col=\"model\">m&lt;x&gt;</td>"), std::string::npos);
   EXPECT_NE(html.find("<code>fps=5</code>"), std::string::npos);
+  // a sidecar without measurement_revision was made before revisions were recorded: revision 1
+  EXPECT_NE(html.find("psyface 9.9 (measurement revision 1), analysed"), std::string::npos);
+  util::write_file_atomic(dir / "s1.analysis.json", R"({"psyface_version":"9.9","measurement_revision":7})");
+  write_video_report(dir / "s1.frames.csv", {});
+  EXPECT_NE(util::read_file(dir / "s1.report.html").find("psyface 9.9 (measurement revision 7), analysed"),
+            std::string::npos);
   EXPECT_THROW(write_video_report(dir / "s1.analysis.json", {}), Error);
   fs::remove_all(dir);
 }

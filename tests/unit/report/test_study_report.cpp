@@ -10,6 +10,7 @@
 
 #include "../cli/study_stats_support.hpp"
 #include "psyface/error.hpp"
+#include "psyface/version.hpp"
 #include "report/report_format.hpp"
 #include "report/study_report.hpp"
 #include "stats/study_import.hpp"
@@ -84,6 +85,10 @@ TEST(StudyReport, WithoutRatingsOrOutcomesShowsWhatItCanAndSaysWhatIsMissing) {
   EXPECT_NE(html.find("data-plot=\"synchrony\""), std::string::npos);
   EXPECT_NE(section(html, "trajectories").find("Dropouts are not marked"), std::string::npos);
   EXPECT_EQ(section(html, "quality").find("class=\"missing\""), std::string::npos);
+  // the methods text cites the measurement revision (these runs record none: revision 1)
+  EXPECT_NE(section(html, "methods").find("with psyface " + std::string(kVersion) + " (measurement revision 1):"),
+            std::string::npos)
+      << section(html, "methods");
   // markup from sessions.csv and from a failure reason is shown as text
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_EQ(html.find("<b>"), std::string::npos);

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "fake_analyzer.hpp"
 #include "measures/affect_measures.hpp"
+#include "psyface/version.hpp"
 #include "study/analysis_options.hpp"
 #include "study/child_process.hpp"
 #include "study/frames_store.hpp"
@@ -173,6 +176,51 @@ TEST(StudyRun, SessionsAnalysedBeforeSquarePixelsAreAnalysedAgainWhenTheirPixels
                                 "analysing again"))
       << joined(messages);
   EXPECT_FALSE(any_has(messages, "S2:")) << joined(messages);
+  EXPECT_EQ(run_study(s.dir(), s.options()).analysed, 0);
+}
+
+// A study analysed by a psyface of an older measurement revision (here: S1's run made as before revisions
+// were recorded, so its options lack measurement_revision): the export and status warn that the done
+// sessions were measured differently, and the next study run analyses S1 again, saying why, and then
+// nothing more.
+TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
+  test::FakeStudy s("revision", {"S1", "S2", "S3"});
+  ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
+  {
+    StudyDb db(s.dir() / "study.sqlite", false);
+    Statement q(db.raw(), "SELECT run_id, options_json FROM runs WHERE session_id = 'S1' AND status = 'done'");
+    ASSERT_TRUE(q.step());
+    const int64_t run = std::stoll(q.text(0));
+    auto old = nlohmann::ordered_json::parse(q.text(1));
+    ASSERT_EQ(old.at("measurement_revision").get<int>(), kMeasurementRevision);
+    old.erase("measurement_revision");
+    const std::string json = old.dump(), hash = util::sha256_bytes(json);
+    Statement(db.raw(), "UPDATE runs SET options_json = ?, options_hash = ? WHERE run_id = ?").bind(1, json).bind(2, hash).bind(3, run).run();
+    Statement(db.raw(), "UPDATE sessions SET options_hash = ? WHERE session_id = 'S1'").bind(1, hash).run();
+    const auto done = done_session_options(db.raw());
+    ASSERT_EQ(done.size(), 3u);
+    EXPECT_EQ(done[0].measurement_revision, 1);
+    EXPECT_EQ(done[1].measurement_revision, kMeasurementRevision);
+    EXPECT_NE(done[0].options_hash, done[1].options_hash);
+    EXPECT_EQ(done[1].options_hash, done[2].options_hash);
+    const std::string warning = options_mismatch_warning(done);
+    EXPECT_NE(warning.find("measurement revision 1 in 1 (S1); measurement revision " +
+                           std::to_string(kMeasurementRevision) + " in 2 (S2, S3)"),
+              std::string::npos)
+        << warning;
+  }
+  std::vector<std::string> messages;
+  StudyRunCallbacks cb;
+  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
+  const auto sum = run_study(s.dir(), s.options(), cb);
+  EXPECT_EQ(sum.analysed, 1);
+  EXPECT_EQ(sum.skipped, 2);
+  EXPECT_TRUE(any_has(messages, "S1: measured by psyface's measurement revision 1, this psyface's is " +
+                                    std::to_string(kMeasurementRevision) + " (docs/output-format.md); analysing again"))
+      << joined(messages);
+  EXPECT_FALSE(any_has(messages, "S2:")) << joined(messages);
+  StudyDb db(s.dir() / "study.sqlite", false);
+  EXPECT_EQ(options_mismatch_warning(done_session_options(db.raw())), "");
   EXPECT_EQ(run_study(s.dir(), s.options()).analysed, 0);
 }
 
