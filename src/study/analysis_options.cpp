@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "psyface/version.hpp"
 #include "study/manifest.hpp"
 #include "study/study_db.hpp"
 #include "util/sha256.hpp"
@@ -99,9 +100,28 @@ std::map<std::string, std::string> differing_options(const std::vector<SessionAn
   return out;
 }
 
+namespace {
+
+// "" when every done session was measured by this psyface's revision; else which were not, and what to do.
+std::string older_revision_warning(const std::vector<SessionAnalysisOptions>& sessions) {
+  std::map<int, std::vector<std::string>> other;
+  for (const auto& s : sessions)
+    if (s.measurement_revision != kMeasurementRevision) other[s.measurement_revision].push_back(s.session_id);
+  if (other.empty()) return "";
+  std::string text;
+  for (const auto& [revision, ids] : other)
+    text += (text.empty() ? "" : "; ") + std::to_string(ids.size()) + " (" + list_ids(ids) + ") by revision " +
+            std::to_string(revision) + (revision == 1 ? " (made before revisions were recorded)" : "");
+  return "done sessions were measured by another psyface measurement revision than this psyface's " +
+         std::to_string(kMeasurementRevision) + ": " + text +
+         ". psyface study run analyses them again (docs/output-format.md, \"Measurement revisions\")";
+}
+
+}  // namespace
+
 std::string options_mismatch_warning(const std::vector<SessionAnalysisOptions>& sessions) {
   const auto diff = differences(sessions);
-  if (diff.empty()) return "";
+  if (diff.empty()) return older_revision_warning(sessions);
   std::string text = "the done sessions were analysed with different options, so their measures are not comparable:";
   for (const auto& [key, by_value] : diff) {
     std::string part;
@@ -110,8 +130,12 @@ std::string options_mismatch_warning(const std::vector<SessionAnalysisOptions>& 
               list_ids(ids) + ")";
     text += " " + part + ".";
   }
-  return text + " Run psyface study run again with one set of options (it re-analyses the sessions that differ); "
-                "the export's session_info.csv lists each session's options";
+  text += " Run psyface study run again with one set of options (it re-analyses the sessions that differ); "
+          "the export's session_info.csv lists each session's options";
+  // revisions that differ among the sessions are named above; all of them older than this psyface's are not
+  if (!diff.count("measurement revision"))
+    if (const auto older = older_revision_warning(sessions); !older.empty()) text += ". Also: " + older;
+  return text;
 }
 
 std::string study_options_warning(const std::filesystem::path& dir, const std::string& journal) {

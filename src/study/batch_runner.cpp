@@ -251,7 +251,16 @@ class Runner {
     for (const auto& s : in_.manifest.sessions) sorted.push_back(&s);
     std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->session_id < b->session_id; });
     std::map<std::string, int> revision;  // done sessions: the measurement revision that analysed them
-    for (const auto& d : done_session_options(db_.raw())) revision[d.session_id] = d.measurement_revision;
+    for (const auto& d : done_session_options(db_.raw())) {
+      revision[d.session_id] = d.measurement_revision;
+      // an older psyface would replace a newer one's results with the older method (and two builds on one
+      // study would take turns at it): refused, as a database of a newer schema is
+      if (d.measurement_revision > kMeasurementRevision)
+        throw Error(ErrorCode::Input, d.session_id + " was measured by a newer psyface (measurement revision " +
+                                          std::to_string(d.measurement_revision) + ", this psyface's is " +
+                                          std::to_string(kMeasurementRevision) +
+                                          "): run the study with that psyface, or upgrade this one");
+    }
     for (size_t i = 0; i < sorted.size(); ++i) {
       if (static_cast<int>(i % o_.shards) != o_.shard - 1) continue;
       ++summary_.in_shard;
@@ -281,7 +290,9 @@ class Runner {
       if (state && state->status == "done" && revision.count(state->session_id) &&
           revision[state->session_id] != kMeasurementRevision)
         message(state->session_id + ": measured by psyface's measurement revision " +
-                std::to_string(revision[state->session_id]) + ", this psyface's is " +
+                std::to_string(revision[state->session_id]) +
+                (revision[state->session_id] == 1 ? " (made before revisions were recorded)" : "") +
+                ", this psyface's is " +
                 std::to_string(kMeasurementRevision) + " (docs/output-format.md); analysing again");
       if (state && state->status == "running" && !stale(*state)) {
         ++summary_.elsewhere;

@@ -13,7 +13,7 @@ const std::vector<std::string>& quality_columns() {
       "low_fps_flag", "synchrony_p", "synchrony_head_motion_p", "frames_listening", "frames_speaking",
       // of psyface's other tables, should a user's CSV carry them (frames tables, runs, session_info.csv)
       "n_frames", "frame_index", "t_sec", "analyse_sec", "measures_sec", "options_hash", "measures_hash",
-      "analysis_options_hash"};
+      "analysis_options_hash", "analysis_measurement_revision"};
   return kQuality;
 }
 

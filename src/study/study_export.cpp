@@ -103,10 +103,14 @@ std::string dictionary(SqliteDb& db, const std::vector<std::string>& free_column
   out << "session_info.csv,analysis_options,text,,study-wide psyface analyze options of the run that analysed the "
          "session (done sessions; NA otherwise)\n";
   out << "session_info.csv,analysis_models,text,,SHA-256 of the model manifests used by that run\n";
-  out << "session_info.csv,analysis_options_hash,text,,SHA-256 of analysis_options, analysis_models and "
-         "analysis_measurement_revision: sessions with different hashes were analysed differently\n";
-  out << "session_info.csv,analysis_measurement_revision,integer,,psyface's measurement revision that analysed the "
-         "session (1: before revisions were recorded; docs/output-format.md)\n";
+  out << "session_info.csv,analysis_options_hash,text,,"
+      << tables::csv_field("SHA-256 of analysis_options, analysis_models and analysis_measurement_revision: "
+                           "sessions with different hashes were analysed differently")
+      << "\n";
+  out << "session_info.csv,analysis_measurement_revision,integer,,"
+      << tables::csv_field("psyface's measurement revision that analysed the session (1: before revisions were "
+                           "recorded; docs/output-format.md)")
+      << "\n";
   return out.str();
 }
 

@@ -14,8 +14,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "measures/affect_measures.hpp"
 #include "psyface/records.hpp"
+#include "psyface/version.hpp"
 #include "study/frames_store.hpp"
 #include "study/manifest.hpp"
 #include "study/study_db.hpp"
@@ -56,13 +59,19 @@ inline std::string frames_table(int k) {
   return out.str();
 }
 
+// The options a run of this psyface records at the least: its measurement revision.
+inline std::string current_run_options() {
+  return nlohmann::json{{"measurement_revision", kMeasurementRevision}}.dump();
+}
+
 // Stores session k as done through the study API: frames table into DIR/frames/, measures computed from
 // it (with the study's segments and options), run recorded with `options_json` as its options (the
-// options hash is that text's SHA-256). The measures hash is a placeholder, so the next refresh recomputes
-// the measures from the stored table as after a measure option change.
+// options hash is that text's SHA-256; "synthetic" for current_run_options()). The measures hash is a
+// placeholder, so the next refresh recomputes the measures from the stored table as after a measure
+// option change.
 inline void store_done_session(study::StudyDb& db, const fs::path& dir, int k,
                                const std::map<std::string, std::vector<measures::Segment>>& segments,
-                               const study::StudyConfig& config, const std::string& options_json = "{}") {
+                               const study::StudyConfig& config, const std::string& options_json = current_run_options()) {
   const std::string id = session_id(k);
   const std::string text = frames_table(k);
   const fs::path csv = dir / "tmp" / (id + ".frames.csv");
@@ -70,7 +79,7 @@ inline void store_done_session(study::StudyDb& db, const fs::path& dir, int k,
   util::write_file_atomic(csv, text);
   study::AnalysisOutcome o;
   o.fingerprint = "synthetic";
-  o.options_hash = options_json == "{}" ? "synthetic" : util::sha256_bytes(options_json);
+  o.options_hash = options_json == current_run_options() ? "synthetic" : util::sha256_bytes(options_json);
   o.options_json = options_json;
   o.frames_file = "frames/" + study::session_file_name(id) + ".frames.csv.gz";
   o.frames_sha256 = study::store_frames_table(csv, dir / o.frames_file);

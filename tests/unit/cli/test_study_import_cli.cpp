@@ -21,20 +21,24 @@ namespace fs = std::filesystem;
 constexpr int kSessions = 4;  // 2 patients x 2 sessions
 
 // The analysis options a study run records for session k (batch_runner's options_json: the study-wide
-// analyze options and models, then the session's own fields, which differ between sessions anyway).
-std::string run_options(int k, const std::string& fps) {
-  return nlohmann::ordered_json{{"analyze", {"--fps", fps, "--detector", "yunet", "--models", "/host" + std::to_string(k)}},
-                                {"models", "0123456789abcdef"},
-                                {"video", "videos/" + test::session_id(k) + ".mp4"},
-                                {"layout", "auto"},
-                                {"patient", k % 2 ? "left" : "right"},
-                                {"therapist_video", ""},
-                                {"offset_sec", 0.5 * k}}
-      .dump();
+// analyze options and models, then the session's own fields, which differ between sessions anyway, and
+// the measurement revision; revision 0 leaves it out, as runs made before it was recorded).
+std::string run_options(int k, const std::string& fps, int revision = kMeasurementRevision) {
+  nlohmann::ordered_json j{{"analyze", {"--fps", fps, "--detector", "yunet", "--models", "/host" + std::to_string(k)}},
+                           {"models", "0123456789abcdef"},
+                           {"video", "videos/" + test::session_id(k) + ".mp4"},
+                           {"layout", "auto"},
+                           {"patient", k % 2 ? "left" : "right"},
+                           {"therapist_video", ""},
+                           {"offset_sec", 0.5 * k}};
+  if (revision > 0) j["measurement_revision"] = revision;
+  return j.dump();
 }
 
-// A study folder with kSessions sessions stored as done, session k with the options `fps(k)`.
-fs::path make_study(const std::string& name, const std::function<std::string(int)>& fps) {
+// A study folder with kSessions sessions stored as done, session k with the options `fps(k)`, measured by
+// `revision` (0: not recorded).
+fs::path make_study(const std::string& name, const std::function<std::string(int)>& fps,
+                    int revision = kMeasurementRevision) {
   const fs::path dir = test::temp_dir(name);
   std::string sessions = "session_id,patient_id,therapist_id,session_number,date,video\n";
   for (int k = 0; k < kSessions; ++k) {
@@ -48,7 +52,8 @@ fs::path make_study(const std::string& name, const std::function<std::string(int
   const auto config = study::read_study_config(dir);
   study::StudyDb db(dir / "study.sqlite", true);
   db.sync_sessions(manifest);
-  for (int k = 0; k < kSessions; ++k) test::store_done_session(db, dir, k, {}, config, run_options(k, fps(k)));
+  for (int k = 0; k < kSessions; ++k)
+    test::store_done_session(db, dir, k, {}, config, run_options(k, fps(k), revision));
   return dir;
 }
 
@@ -78,11 +83,20 @@ TEST(StudyImportCli, ExportStatsAndStatusSayWhenDoneSessionsWereAnalysedDifferen
   for (const auto& [id, h] : same_hash) EXPECT_EQ(h, same_hash.begin()->second) << id;
   EXPECT_EQ(options.at("S1"), "--fps 1 --detector yunet");
   EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_models").at("S4"), "0123456789abcdef");
-  // these runs' options record no measurement revision (as before 2026-12-08): revision 1
-  EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_measurement_revision").at("S2"), "1");
+  EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_measurement_revision").at("S2"),
+            std::to_string(kMeasurementRevision));
   const std::string dictionary = util::read_file(dir / "export" / "data_dictionary.csv");
   EXPECT_NE(dictionary.find("session_info.csv,analysis_options_hash,text"), std::string::npos);
   EXPECT_NE(dictionary.find("session_info.csv,analysis_measurement_revision,integer"), std::string::npos);
+  {  // every row has the header's five fields (a description with a comma must be quoted)
+    tables::CsvReader d(dir / "export" / "data_dictionary.csv");
+    int rows = 0;
+    while (d.next()) {
+      EXPECT_EQ(d.fields().size(), 5u) << d.fields()[0] << "," << d.fields()[1];
+      ++rows;
+    }
+    EXPECT_GT(rows, 20);
+  }
   r = test::run("study status " + dir.string());
   EXPECT_EQ(r.out.find("WARNING"), std::string::npos) << r.out;
   fs::remove_all(dir);
@@ -120,6 +134,30 @@ TEST(StudyImportCli, ExportStatsAndStatusSayWhenDoneSessionsWereAnalysedDifferen
   EXPECT_NE(r.out.find("WARNING: the done sessions were analysed with different options"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("analysed with --fps 2 (other done sessions differ"), std::string::npos) << r.out;
   fs::remove_all(mixed);
+}
+
+// A study whose done sessions were all measured before measurement revisions were recorded (say, right
+// after an upgrade): their options agree with each other, but the export, the status and the statistics
+// say that this psyface measures differently and that study run would analyse them again;
+// session_info.csv says 1.
+TEST(StudyImportCli, ExportAndStatusSayWhenTheDoneSessionsWereMeasuredByAnOlderRevision) {
+  const fs::path dir = make_study("revision_old", [](int) { return "1"; }, 0);
+  const std::string expected = "done sessions were measured by another psyface measurement revision than this psyface's " +
+                               std::to_string(kMeasurementRevision) +
+                               ": 4 (S1, S2, S3, S4) by revision 1 (made before revisions were recorded). psyface "
+                               "study run analyses them again";
+  auto r = test::run("study export " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("psyface: WARNING: " + expected), std::string::npos) << r.err;
+  EXPECT_EQ(column(dir / "export" / "session_info.csv", "analysis_measurement_revision").at("S3"), "1");
+  r = test::run("study status " + dir.string());
+  EXPECT_NE(r.out.find(expected), std::string::npos) << r.out;
+  util::write_file_atomic(dir / "outcomes.csv", "patient_id,pre,post\nP1,30,18\nP2,28,25\n");
+  ASSERT_EQ(test::run("stats import outcomes --study " + dir.string() + " " + (dir / "outcomes.csv").string()).exit_code, 0);
+  r = test::run("stats outcomes -q" + kMeasures + " --study " + dir.string() + " -o " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+  fs::remove_all(dir);
 }
 
 const char* kEafTemplate = R"(<?xml version="1.0" encoding="UTF-8"?>

@@ -85,8 +85,9 @@ TEST(StudyReport, WithoutRatingsOrOutcomesShowsWhatItCanAndSaysWhatIsMissing) {
   EXPECT_NE(html.find("data-plot=\"synchrony\""), std::string::npos);
   EXPECT_NE(section(html, "trajectories").find("Dropouts are not marked"), std::string::npos);
   EXPECT_EQ(section(html, "quality").find("class=\"missing\""), std::string::npos);
-  // the methods text cites the measurement revision (these runs record none: revision 1)
-  EXPECT_NE(section(html, "methods").find("with psyface " + std::string(kVersion) + " (measurement revision 1):"),
+  // the methods text cites the measurement revision the runs recorded
+  EXPECT_NE(section(html, "methods").find("with psyface " + std::string(kVersion) + " (measurement revision " +
+                                          std::to_string(kMeasurementRevision) + "):"),
             std::string::npos)
       << section(html, "methods");
   // markup from sessions.csv and from a failure reason is shown as text

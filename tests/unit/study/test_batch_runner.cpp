@@ -13,6 +13,7 @@
 
 #include "fake_analyzer.hpp"
 #include "measures/affect_measures.hpp"
+#include "psyface/error.hpp"
 #include "psyface/version.hpp"
 #include "study/analysis_options.hpp"
 #include "study/child_process.hpp"
@@ -180,9 +181,9 @@ TEST(StudyRun, SessionsAnalysedBeforeSquarePixelsAreAnalysedAgainWhenTheirPixels
 }
 
 // A study analysed by a psyface of an older measurement revision (here: S1's run made as before revisions
-// were recorded, so its options lack measurement_revision): the export and status warn that the done
-// sessions were measured differently, and the next study run analyses S1 again, saying why, and then
-// nothing more.
+// were recorded, so its options lack measurement_revision): the options warning (export, status,
+// statistics) says the done sessions were measured differently, and the next study run analyses S1
+// again, saying why, and then nothing more. A session measured by a newer psyface is refused instead.
 TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
   test::FakeStudy s("revision", {"S1", "S2", "S3"});
   ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
@@ -215,13 +216,39 @@ TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
   const auto sum = run_study(s.dir(), s.options(), cb);
   EXPECT_EQ(sum.analysed, 1);
   EXPECT_EQ(sum.skipped, 2);
-  EXPECT_TRUE(any_has(messages, "S1: measured by psyface's measurement revision 1, this psyface's is " +
+  EXPECT_TRUE(any_has(messages, "S1: measured by psyface's measurement revision 1 (made before revisions were "
+                                "recorded), this psyface's is " +
                                     std::to_string(kMeasurementRevision) + " (docs/output-format.md); analysing again"))
       << joined(messages);
   EXPECT_FALSE(any_has(messages, "S2:")) << joined(messages);
   StudyDb db(s.dir() / "study.sqlite", false);
   EXPECT_EQ(options_mismatch_warning(done_session_options(db.raw())), "");
   EXPECT_EQ(run_study(s.dir(), s.options()).analysed, 0);
+  // S2 measured by a newer psyface: this one would replace its results with the older method; refused
+  std::string newer_hash;
+  {
+    Statement q(db.raw(), "SELECT run_id, options_json FROM runs WHERE session_id = 'S2' AND status = 'done'");
+    ASSERT_TRUE(q.step());
+    const int64_t run = std::stoll(q.text(0));
+    auto newer = nlohmann::ordered_json::parse(q.text(1));
+    newer["measurement_revision"] = kMeasurementRevision + 1;
+    const std::string json = newer.dump();
+    newer_hash = util::sha256_bytes(json);
+    Statement(db.raw(), "UPDATE runs SET options_json = ?, options_hash = ? WHERE run_id = ?").bind(1, json).bind(2, newer_hash).bind(3, run).run();
+    Statement(db.raw(), "UPDATE sessions SET options_hash = ? WHERE session_id = 'S2'").bind(1, newer_hash).run();
+  }
+  try {
+    run_study(s.dir(), s.options());
+    ADD_FAILURE() << "a session of a newer measurement revision was not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Input);
+    EXPECT_NE(std::string(e.what()).find("S2 was measured by a newer psyface (measurement revision " +
+                                         std::to_string(kMeasurementRevision + 1)),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(db.session("S2")->status, "done");
+  EXPECT_EQ(db.session("S2")->options_hash, newer_hash);  // left as the newer psyface made it
 }
 
 // Issue 15 item 8: after a power cut a done row can point to an empty or missing table; study run used
