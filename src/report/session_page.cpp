@@ -247,7 +247,8 @@ std::string provenance(const nlohmann::json& sc) {
   const std::string revision_text =
       revision != sc.end() && revision->is_number_integer() ? std::to_string(revision->get<int>()) : "1";
   std::string h = "<h2>Provenance</h2><p>psyface " + html_escape(sc.value("psyface_version", std::string("?"))) +
-                  " (measurement revision " + revision_text + "), analysed " + html_escape(sc.value("started", std::string("?"))) + "; video " +
+                  " (measurement revision " + revision_text + "), analysed " +
+                  html_escape(sc.value("started", std::string("?"))) + "; video " +
                   html_escape(sc.value("video", nlohmann::json::object()).value("path", std::string("?"))) +
                   "</p><table class=\"models\"><tr><th>model</th><th>sha256</th><th>source</th></tr>";
   for (const auto& m : sc.value("models", nlohmann::json::array()))

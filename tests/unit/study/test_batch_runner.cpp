@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,22 @@ std::string joined(const std::vector<std::string>& lines) {
   std::string all;
   for (const auto& l : lines) all += l + "\n";
   return all;
+}
+
+// Rewrites the options of session `id`'s done run (as another psyface would have recorded them) and the
+// session's options hash to match; returns the new hash.
+std::string rewrite_done_options(StudyDb& db, const std::string& id,
+                                 const std::function<void(nlohmann::ordered_json&)>& change) {
+  Statement q(db.raw(), "SELECT run_id, options_json FROM runs WHERE session_id = ? AND status = 'done'");
+  q.bind(1, id);
+  if (!q.step()) return "";
+  const int64_t run = std::stoll(q.text(0));
+  auto options = nlohmann::ordered_json::parse(q.text(1));
+  change(options);
+  const std::string json = options.dump(), hash = util::sha256_bytes(json);
+  Statement(db.raw(), "UPDATE runs SET options_json = ?, options_hash = ? WHERE run_id = ?").bind(1, json).bind(2, hash).bind(3, run).run();
+  Statement(db.raw(), "UPDATE sessions SET options_hash = ? WHERE session_id = ?").bind(1, hash).bind(2, id).run();
+  return hash;
 }
 
 }  // namespace
@@ -189,15 +206,13 @@ TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
   ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
   {
     StudyDb db(s.dir() / "study.sqlite", false);
-    Statement q(db.raw(), "SELECT run_id, options_json FROM runs WHERE session_id = 'S1' AND status = 'done'");
-    ASSERT_TRUE(q.step());
-    const int64_t run = std::stoll(q.text(0));
-    auto old = nlohmann::ordered_json::parse(q.text(1));
-    ASSERT_EQ(old.at("measurement_revision").get<int>(), kMeasurementRevision);
-    old.erase("measurement_revision");
-    const std::string json = old.dump(), hash = util::sha256_bytes(json);
-    Statement(db.raw(), "UPDATE runs SET options_json = ?, options_hash = ? WHERE run_id = ?").bind(1, json).bind(2, hash).bind(3, run).run();
-    Statement(db.raw(), "UPDATE sessions SET options_hash = ? WHERE session_id = 'S1'").bind(1, hash).run();
+    int recorded = 0;
+    ASSERT_NE(rewrite_done_options(db, "S1", [&](nlohmann::ordered_json& o) {
+                recorded = o.value("measurement_revision", 0);
+                o.erase("measurement_revision");
+              }),
+              "");
+    ASSERT_EQ(recorded, kMeasurementRevision);  // a study run records it
     const auto done = done_session_options(db.raw());
     ASSERT_EQ(done.size(), 3u);
     EXPECT_EQ(done[0].measurement_revision, 1);
@@ -225,18 +240,9 @@ TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
   EXPECT_EQ(options_mismatch_warning(done_session_options(db.raw())), "");
   EXPECT_EQ(run_study(s.dir(), s.options()).analysed, 0);
   // S2 measured by a newer psyface: this one would replace its results with the older method; refused
-  std::string newer_hash;
-  {
-    Statement q(db.raw(), "SELECT run_id, options_json FROM runs WHERE session_id = 'S2' AND status = 'done'");
-    ASSERT_TRUE(q.step());
-    const int64_t run = std::stoll(q.text(0));
-    auto newer = nlohmann::ordered_json::parse(q.text(1));
-    newer["measurement_revision"] = kMeasurementRevision + 1;
-    const std::string json = newer.dump();
-    newer_hash = util::sha256_bytes(json);
-    Statement(db.raw(), "UPDATE runs SET options_json = ?, options_hash = ? WHERE run_id = ?").bind(1, json).bind(2, newer_hash).bind(3, run).run();
-    Statement(db.raw(), "UPDATE sessions SET options_hash = ? WHERE session_id = 'S2'").bind(1, newer_hash).run();
-  }
+  const std::string newer_hash =
+      rewrite_done_options(db, "S2", [](nlohmann::ordered_json& o) { o["measurement_revision"] = kMeasurementRevision + 1; });
+  ASSERT_NE(newer_hash, "");
   try {
     run_study(s.dir(), s.options());
     ADD_FAILURE() << "a session of a newer measurement revision was not refused";
