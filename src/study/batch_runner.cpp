@@ -112,7 +112,11 @@ struct Plan {
 };
 
 nlohmann::ordered_json session_options(const StudySession& s, const StudyRunOptions& o) {
-  nlohmann::ordered_json j = {{"analyze", o.analyze_args}, {"models", o.models_hash},     {"video", s.video},
+  // The analyze options as the session's analyze call gets them (child_args): a session's own focal_px
+  // replaces the study's --focal-px, so a change of the study's value does not touch that session.
+  std::vector<std::string> analyze = o.analyze_args;
+  apply_session_focal_px(analyze, s.focal_px);
+  nlohmann::ordered_json j = {{"analyze", analyze},        {"models", o.models_hash},     {"video", s.video},
                               {"layout", s.layout},        {"patient", s.patient},        {"therapist_video", s.therapist_video},
                               {"offset_sec", s.offset_sec}};
   if (s.inset != "therapist") j["inset"] = s.inset;  // only when set: the hashes of existing sessions stay

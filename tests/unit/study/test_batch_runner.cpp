@@ -164,6 +164,17 @@ TEST(StudyRun, ASessionsFocalLengthReplacesTheStudysForThatSessionOnly) {
   EXPECT_TRUE(fs::exists(s.dir() / "args-v1.txt"));
   EXPECT_FALSE(fs::exists(s.dir() / "args-v2.txt"));
   EXPECT_NE(util::read_file(s.dir() / "args-v1.txt").find("--focal-px 800 "), std::string::npos);
+  // The study's --focal-px changes: both sessions have their own, which their analyze calls keep, so
+  // neither is analysed again. Without its own value, S1 then takes the study's.
+  o.analyze_args = {"--fps", "2", "--focal-px", "900"};
+  EXPECT_EQ(run_study(s.dir(), o).analysed, 0);
+  s.write("sessions.csv", "session_id,patient_id,session_number,date,video,focal_px\n"
+                          "S1,P1,1,2024-01-01,videos/v1.mp4,\n"
+                          "S2,P1,2,2024-01-01,videos/v2.mp4,-1\n");
+  fs::remove(s.dir() / "args-v1.txt");
+  EXPECT_EQ(run_study(s.dir(), o).analysed, 1);
+  EXPECT_NE(util::read_file(s.dir() / "args-v1.txt").find("--focal-px 900 "), std::string::npos);
+  EXPECT_FALSE(fs::exists(s.dir() / "args-v2.txt"));
 }
 
 // A study analysed by a psyface that read non-square pixels as square (its sidecars have no
