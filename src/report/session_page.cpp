@@ -322,8 +322,7 @@ namespace {
 // throws: Error(Input) naming a camera sidecar that is not JSON when both sidecars of a split exist (as for a
 //         table's own sidecar); a split with one sidecar missing is not a pair and is passed over.
 std::vector<SessionVideo> two_camera_videos(const std::filesystem::path& dir, const std::string& stem) {
-  const auto read = [](const std::filesystem::path& p) {
-    if (!std::filesystem::exists(p)) return nlohmann::json();
+  const auto read = [](const std::filesystem::path& p) {  // p exists
     auto j = nlohmann::json::parse(util::read_file(p), nullptr, false);
     if (j.is_discarded()) throw Error(ErrorCode::Input, p.string() + ": not JSON (a camera sidecar of this two-camera table)");
     return j;

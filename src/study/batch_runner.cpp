@@ -291,12 +291,10 @@ class Runner {
         if (std::isfinite(state->duration_sec)) progress_.video_hours_done += state->duration_sec / 3600;
         continue;
       }
-      if (state && state->status == "done" && revision.count(state->session_id) &&
-          revision[state->session_id] != kMeasurementRevision)
-        message(state->session_id + ": measured by psyface's measurement revision " +
-                std::to_string(revision[state->session_id]) +
-                (revision[state->session_id] == 1 ? " (made before revisions were recorded)" : "") +
-                ", this psyface's is " +
+      if (const auto r = state && state->status == "done" ? revision.find(state->session_id) : revision.end();
+          r != revision.end() && r->second != kMeasurementRevision)
+        message(state->session_id + ": measured by psyface's measurement revision " + std::to_string(r->second) +
+                (r->second == 1 ? " (made before revisions were recorded)" : "") + ", this psyface's is " +
                 std::to_string(kMeasurementRevision) + " (docs/output-format.md); analysing again");
       if (state && state->status == "running" && !stale(*state)) {
         ++summary_.elsewhere;

@@ -119,10 +119,10 @@ std::string pixel_aspect_text(const VideoInfo& info) {
   return std::to_string(info.pixel_aspect_num) + ":" + std::to_string(info.pixel_aspect_den);
 }
 
-int square_pixel_width(const VideoInfo& info) {
+int square_pixel_width(const VideoInfo& info, int width_px) {
   const double scale = square_pixel_scale(info);
-  if (scale == 1.0) return info.stored_width_px;
-  return std::max(1, static_cast<int>(std::lround(info.stored_width_px * scale)));
+  if (scale == 1.0) return width_px;
+  return std::max(1, static_cast<int>(std::lround(width_px * scale)));
 }
 
 VideoInfo probe(const std::filesystem::path& path) { return detail::open_input(path, nullptr).info; }

@@ -23,10 +23,8 @@ namespace {
 // A picture of non-square pixels stretched (or squeezed) to square ones (VideoInfo::pixel_aspect_num);
 // unchanged when the pixels are square.
 cv::Mat to_square_pixels(cv::Mat bgr, const VideoInfo& info) {
-  const double scale = square_pixel_scale(info);
-  if (scale == 1.0) return bgr;
-  const int width = std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));  // = square_pixel_width
-  if (width == bgr.cols) return bgr;                                                 // for a stored-size frame
+  const int width = square_pixel_width(info, bgr.cols);
+  if (width == bgr.cols) return bgr;
   cv::Mat out;
   cv::resize(bgr, out, {width, bgr.rows}, 0, 0, width > bgr.cols ? cv::INTER_LINEAR : cv::INTER_AREA);
   return out;

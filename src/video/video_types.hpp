@@ -46,9 +46,11 @@ double square_pixel_scale(const VideoInfo& info);
 // ensures: "num:den" of the stored pixels, e.g. "64:45" or "1:1" (sidecar video.pixel_aspect, messages).
 std::string pixel_aspect_text(const VideoInfo& info);
 
-// ensures: the width of a stored row in square pixels: stored_width_px · square_pixel_scale(info), rounded
-//          to the nearest pixel (at least 1).
-int square_pixel_width(const VideoInfo& info);
+// ensures: the width of a row of `width_px` stored pixels in square pixels: width_px ·
+//          square_pixel_scale(info), rounded to the nearest pixel (at least 1); width_px when square.
+int square_pixel_width(const VideoInfo& info, int width_px);
+// The same for the stored rows the header gives (stored_width_px).
+inline int square_pixel_width(const VideoInfo& info) { return square_pixel_width(info, info.stored_width_px); }
 
 // One decoded (and selected) frame.
 struct Frame {

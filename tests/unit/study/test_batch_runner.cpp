@@ -39,6 +39,13 @@ std::string joined(const std::vector<std::string>& lines) {
   return all;
 }
 
+// run_study with every message it prints kept in `messages`.
+StudyRunSummary run_keeping_messages(const fs::path& dir, const StudyRunOptions& o, std::vector<std::string>& messages) {
+  StudyRunCallbacks cb;
+  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
+  return run_study(dir, o, cb);
+}
+
 // Rewrites the options of session `id`'s done run (as another psyface would have recorded them) and the
 // session's options hash to match; returns the new hash.
 std::string rewrite_done_options(StudyDb& db, const std::string& id,
@@ -196,9 +203,7 @@ TEST(StudyRun, SessionsAnalysedBeforeSquarePixelsAreAnalysedAgainWhenTheirPixels
   ASSERT_EQ(run_study(s.dir(), s.options()).analysed, 3);
   s.write("fake-analyze.sh", test::kFakeAnalyzer);  // the upgrade
   std::vector<std::string> messages;
-  StudyRunCallbacks cb;
-  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
-  const auto sum = run_study(s.dir(), s.options(), cb);
+  const auto sum = run_keeping_messages(s.dir(), s.options(), messages);
   EXPECT_EQ(sum.analysed, 1);
   EXPECT_EQ(sum.skipped, 2);
   EXPECT_TRUE(any_has(messages, "S1: v1.mp4 has pixels 64:45 wide, analysed before psyface scaled them to square ones; "
@@ -237,9 +242,7 @@ TEST(StudyRun, SessionsMeasuredByAnOlderRevisionAreAnalysedAgainOnce) {
         << warning;
   }
   std::vector<std::string> messages;
-  StudyRunCallbacks cb;
-  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
-  const auto sum = run_study(s.dir(), s.options(), cb);
+  const auto sum = run_keeping_messages(s.dir(), s.options(), messages);
   EXPECT_EQ(sum.analysed, 1);
   EXPECT_EQ(sum.skipped, 2);
   EXPECT_TRUE(any_has(messages, "S1: measured by psyface's measurement revision 1 (made before revisions were "
@@ -276,9 +279,7 @@ TEST(StudyRun, AnEmptyOrMissingStoredTableIsAnalysedAgain) {
   std::ofstream(s.dir() / "frames/S1.frames.csv.gz", std::ios::trunc).close();  // empty, as after a power cut
   fs::remove(s.dir() / "frames/S2.frames.csv.gz");
   std::vector<std::string> messages;
-  StudyRunCallbacks cb;
-  cb.on_message = [&](const std::string& m) { messages.push_back(m); };
-  const auto sum = run_study(s.dir(), s.options(), cb);
+  const auto sum = run_keeping_messages(s.dir(), s.options(), messages);
   EXPECT_EQ(sum.analysed, 2);
   EXPECT_EQ(sum.skipped, 1);
   EXPECT_TRUE(any_has(messages, "S1: stored per-frame table")) << joined(messages);

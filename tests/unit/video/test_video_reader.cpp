@@ -59,10 +59,15 @@ TEST(VideoReader, NonSquarePixelsAreDeliveredSquare) {
   EXPECT_EQ(frame.bgr.cols, 576);
   EXPECT_EQ(frame.bgr.rows, 1024);
   EXPECT_EQ(upright.info().width_px, 576);
+  // A grey 320x240 clip whose header gives its pixels the ratio `sar`.
+  const auto grey_clip = [&](const std::string& name, const std::string& sar) {
+    const auto path = dir / name;
+    EXPECT_TRUE(test::run_ffmpeg("-f lavfi -i color=c=gray:s=320x240:r=25:d=0.2 -vf setsar=" + sar +
+                                 " -c:v libx264 -preset ultrafast " + path.string()));
+    return path;
+  };
   // Square pixels are read as stored.
-  const auto square = dir / "square.mp4";
-  ASSERT_TRUE(test::run_ffmpeg("-f lavfi -i color=c=gray:s=320x240:r=25:d=0.2 -vf setsar=1 -c:v libx264 "
-                               "-preset ultrafast " + square.string()));
+  const auto square = grey_clip("square.mp4", "1");
   const VideoInfo sq = probe(square);
   EXPECT_EQ(sq.pixel_aspect_num, 1);
   EXPECT_EQ(sq.pixel_aspect_den, 1);
@@ -71,10 +76,7 @@ TEST(VideoReader, NonSquarePixelsAreDeliveredSquare) {
   ASSERT_TRUE(plain.next(frame));
   EXPECT_EQ(frame.bgr.cols, 320);
   // A ratio beyond 4:1 is no camera's (a damaged header): taken as square, not a 1600-pixel-wide frame.
-  const auto absurd = dir / "absurd.mp4";
-  ASSERT_TRUE(test::run_ffmpeg("-f lavfi -i color=c=gray:s=320x240:r=25:d=0.2 -vf setsar=5/1 -c:v libx264 "
-                               "-preset ultrafast " + absurd.string()));
-  const VideoInfo five = probe(absurd);
+  const VideoInfo five = probe(grey_clip("absurd.mp4", "5/1"));
   EXPECT_EQ(five.pixel_aspect_num, 1);
   EXPECT_EQ(five.width_px, 320);
 }
